@@ -13,6 +13,7 @@ const tables = [
   'jira_sync_dead_letters',
   'jira_sync_fields',
   'jira_sync_webhook_events',
+  'jira_sync_oauth_tokens',
 ];
 
 jest.setTimeout(60_000);
@@ -45,6 +46,7 @@ describe('migrations', () => {
     expect(row.labels).toBe('[]');
 
     await knex.migrate.rollback({ directory: migrationsDirectory }, true);
+    // Every migration's down step ran: nothing of the data model is left behind.
     for (const table of tables) {
       expect(await knex.schema.hasTable(table)).toBe(false);
     }

@@ -76,6 +76,8 @@ export interface SyncStateRecord {
   lastReconcileMs: number | null;
   specHash: string | null;
   fieldsHash: string | null;
+  /** Jira field ids the last complete sweep fetched. */
+  fetchedFields?: string[] | null;
 }
 
 export interface PageWriteResult {
