@@ -78,6 +78,8 @@ export interface SyncStateRecord {
   fieldsHash: string | null;
   /** Jira field ids the last complete sweep fetched. */
   fetchedFields?: string[] | null;
+  /** Scope JQL of the last complete sweep: when it changes, the next run is a full one. */
+  scopeJql?: string | null;
 }
 
 export interface PageWriteResult {
