@@ -1,0 +1,278 @@
+import type { Knex } from 'knex';
+import {
+  IDS_PER_STATEMENT,
+  ISSUE_LIST_COLUMNS,
+  T,
+  chunk,
+  idOf,
+  isSqlite,
+  issueListItemFromRow,
+  itemFromRow,
+  linkFromRow,
+  msOf,
+  msOrNull,
+  parseJson,
+} from './rows';
+import type {
+  FieldChangeRecord,
+  FlowIssueRecord,
+  HistoryRecord,
+  IssueDetailRecord,
+  IssueFilter,
+  IssueListItem,
+  IssuePageRequest,
+  IssueQueryStore,
+  IssueSort,
+  Page,
+  StatusCategoryCounts,
+} from './types';
+
+export const DEFAULT_PAGE_LIMIT = 50;
+export const MAX_PAGE_LIMIT = 500;
+
+const SORT_COLUMNS: Record<IssueSort, string> = {
+  updated: `${T.issues}.updated_ms`,
+  created: `${T.issues}.created_ms`,
+  key: `${T.issues}.issue_key`,
+};
+
+/** Thrown for a cursor this store did not issue (or one issued for another sort). */
+export class InvalidCursorError extends Error {
+  constructor(message = 'invalid cursor') {
+    super(message);
+    this.name = 'InvalidCursorError';
+  }
+}
+
+const clampLimit = (limit: number | undefined) =>
+  Math.min(MAX_PAGE_LIMIT, Math.max(1, Math.floor(limit ?? DEFAULT_PAGE_LIMIT)));
+
+function encodeCursor(value: unknown[]): string {
+  return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string, tag: string, length: number): unknown[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidCursorError();
+  }
+  if (!Array.isArray(value) || value.length !== length || value[0] !== tag) throw new InvalidCursorError();
+  return value.slice(1);
+}
+
+/** Escapes LIKE wildcards for `ESCAPE '\'`, which both engines honour. */
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, c => `\\${c}`);
+
+export class KnexIssueQueryStore implements IssueQueryStore {
+  constructor(private readonly knex: Knex) {}
+
+  private get sqlite() {
+    return isSqlite(this.knex);
+  }
+
+  /** Exact element of a JSON text array column: a cheap LIKE narrows, the engine's JSON functions decide. */
+  private whereJsonArrayHas(query: Knex.QueryBuilder, column: 'labels' | 'components', element: string) {
+    const qualified = `${T.issues}.${column}`;
+    query.whereRaw(`${qualified} like ? escape '\\'`, [`%${escapeLike(JSON.stringify(element))}%`]);
+    if (this.sqlite) {
+      query.whereRaw(`exists (select 1 from json_each(${qualified}) e where e.type = 'text' and e.value = ?)`, [element]);
+    } else {
+      query.whereRaw(`${qualified}::jsonb @> ?::jsonb`, [JSON.stringify([element])]);
+    }
+  }
+
+  /** A mapped custom field equals the value, or holds it as an array element, compared as text. */
+  private whereCustomField(query: Knex.QueryBuilder, alias: string, value: string | number | boolean) {
+    const column = `${T.issues}.custom_fields`;
+    const text = String(value);
+    if (this.sqlite) {
+      // json_each over a scalar yields the scalar itself, over an array its elements.
+      query.whereRaw(
+        `exists (select 1 from json_each(${column}, ?) e where e.type in ('text', 'integer', 'real', 'true', 'false') ` +
+          `and (case e.type when 'true' then 'true' when 'false' then 'false' else cast(e.value as text) end) = ?)`,
+        [`$.${JSON.stringify(alias)}`, text],
+      );
+    } else {
+      query.whereRaw(
+        `exists (select 1 from jsonb_array_elements_text(case jsonb_typeof(${column}::jsonb -> ?) ` +
+          `when 'array' then ${column}::jsonb -> ? else jsonb_build_array(${column}::jsonb -> ?) end) e(v) where e.v = ?)`,
+        [alias, alias, alias, text],
+      );
+    }
+  }
+
+  private filtered(filter: IssueFilter): Knex.QueryBuilder {
+    const q = this.knex(T.issues);
+    const col = (c: string) => `${T.issues}.${c}`;
+    if (filter.instance !== undefined) q.where(col('instance'), filter.instance);
+    if (filter.projectKeys) q.whereIn(col('project_key'), filter.projectKeys);
+    if (filter.keys) q.whereIn(col('issue_key'), filter.keys.map(k => k.toUpperCase()));
+    if (filter.status !== undefined) q.where(col('status'), filter.status);
+    if (filter.statusCategory !== undefined) {
+      q.whereIn(col('status_category'), Array.isArray(filter.statusCategory) ? filter.statusCategory : [filter.statusCategory]);
+    }
+    if (filter.issueType !== undefined) q.where(col('issue_type'), filter.issueType);
+    if (filter.assigneeAccountId !== undefined) q.where(col('assignee_account_id'), filter.assigneeAccountId);
+    if (filter.label !== undefined) this.whereJsonArrayHas(q, 'labels', filter.label);
+    if (filter.component !== undefined) this.whereJsonArrayHas(q, 'components', filter.component);
+    if (filter.customField) this.whereCustomField(q, filter.customField.alias, filter.customField.value);
+    if (filter.updatedSinceMs !== undefined) q.where(col('updated_ms'), '>=', filter.updatedSinceMs);
+    if (filter.text) q.whereRaw(`lower(${col('summary')}) like ? escape '\\'`, [`%${escapeLike(filter.text.toLowerCase())}%`]);
+    if (!filter.includeDeleted) q.whereNull(col('deleted_ms'));
+    return q;
+  }
+
+  async listIssues(filter: IssueFilter, page: IssuePageRequest = {}): Promise<Page<IssueListItem>> {
+    const sort = page.sort ?? 'updated';
+    const order = page.order ?? 'desc';
+    const limit = clampLimit(page.limit);
+    const sortColumn = SORT_COLUMNS[sort];
+    if (!sortColumn) throw new InvalidCursorError(`unknown sort "${sort}"`);
+    const query = this.filtered(filter).select(ISSUE_LIST_COLUMNS);
+    if (page.cursor) {
+      // Keyset pagination on (sort value, instance, issue id): stable while rows are inserted.
+      const [value, instance, issueId] = decodeCursor(page.cursor, `${sort}:${order}`, 4);
+      query.whereRaw(
+        `(${sortColumn}, ${T.issues}.instance, ${T.issues}.issue_id) ${order === 'desc' ? '<' : '>'} (?, ?, ?)`,
+        [value as any, instance as any, issueId as any],
+      );
+    }
+    query
+      .orderBy([
+        { column: sortColumn, order },
+        { column: `${T.issues}.instance`, order },
+        { column: `${T.issues}.issue_id`, order },
+      ])
+      .limit(limit + 1);
+    const rows = await query;
+    const items = rows.slice(0, limit).map(issueListItemFromRow);
+    if (rows.length <= limit) return { items };
+    const last = items[items.length - 1];
+    const sortValue = sort === 'updated' ? last.updatedMs : sort === 'created' ? last.createdMs : last.issueKey;
+    return { items, nextCursor: encodeCursor([`${sort}:${order}`, sortValue, last.instance, last.issueId]) };
+  }
+
+  async getIssue(instance: string | undefined, keyOrId: string): Promise<IssueDetailRecord | undefined> {
+    const query = this.knex(T.issues).select([...ISSUE_LIST_COLUMNS, `${T.issues}.raw_fields`]);
+    if (instance !== undefined) query.where({ instance });
+    if (/^\d+$/.test(keyOrId)) query.where({ issue_id: keyOrId });
+    else query.where({ issue_key: keyOrId.toUpperCase() });
+    // Live rows first (a null deleted_ms sorts as 0), then instance name order.
+    const row = await query
+      .orderByRaw(`case when ${T.issues}.deleted_ms is null then 0 else 1 end`)
+      .orderBy(`${T.issues}.instance`)
+      .first();
+    if (!row) return undefined;
+    const links = await this.knex(T.links)
+      .where({ instance: row.instance, issue_id: row.issue_id })
+      .orderBy('link_id');
+    return { ...issueListItemFromRow(row), rawFields: parseJson(row.raw_fields, {}), links: links.map(linkFromRow) };
+  }
+
+  async listHistories(instance: string, issueId: string, page: { cursor?: string; limit?: number } = {}): Promise<Page<HistoryRecord>> {
+    const limit = clampLimit(page.limit);
+    const query = this.knex(T.histories).where({ instance, issue_id: issueId });
+    if (page.cursor) {
+      const [createdMs, historyId] = decodeCursor(page.cursor, 'history', 3);
+      query.whereRaw('(created_ms, history_id) > (?, ?)', [createdMs as any, historyId as any]);
+    }
+    const rows = await query.orderBy(['created_ms', 'history_id']).limit(limit + 1);
+    const pageRows = rows.slice(0, limit);
+    const itemsByHistory = new Map<string, HistoryRecord['items']>();
+    for (const ids of chunk(pageRows.map(r => idOf(r.history_id)), IDS_PER_STATEMENT)) {
+      const items = await this.knex(T.items).where({ instance }).whereIn('history_id', ids).orderBy(['history_id', 'item_index']);
+      for (const item of items) {
+        const key = idOf(item.history_id);
+        itemsByHistory.set(key, [...(itemsByHistory.get(key) ?? []), itemFromRow(item)]);
+      }
+    }
+    const items: HistoryRecord[] = pageRows.map(row => ({
+      historyId: idOf(row.history_id),
+      authorAccountId: row.author_account_id ?? null,
+      authorName: row.author_name ?? null,
+      createdMs: msOf(row.created_ms),
+      createdRaw: row.created_raw,
+      items: itemsByHistory.get(idOf(row.history_id)) ?? [],
+    }));
+    if (rows.length <= limit) return { items };
+    const last = items[items.length - 1];
+    return { items, nextCursor: encodeCursor(['history', last.createdMs, last.historyId]) };
+  }
+
+  async countByStatusCategory(filter: IssueFilter): Promise<StatusCategoryCounts> {
+    const rows = await this.filtered(filter)
+      .select(`${T.issues}.status_category as category`)
+      .count({ count: '*' })
+      .groupBy(`${T.issues}.status_category`);
+    const counts: StatusCategoryCounts = { new: 0, indeterminate: 0, done: 0, total: 0 };
+    for (const row of rows) {
+      const n = Number(row.count);
+      counts.total += n;
+      if (row.category === 'new' || row.category === 'indeterminate' || row.category === 'done') counts[row.category as 'new'] += n;
+    }
+    return counts;
+  }
+
+  async historiesForIssues(instance: string, issueIds: string[], fields: string[]): Promise<FieldChangeRecord[]> {
+    if (!issueIds.length || !fields.length) return [];
+    const out: FieldChangeRecord[] = [];
+    for (const ids of chunk([...new Set(issueIds)], IDS_PER_STATEMENT)) {
+      const rows = await this.knex(`${T.items} as it`)
+        .join(`${T.histories} as h`, function on() {
+          this.on('h.instance', 'it.instance').andOn('h.history_id', 'it.history_id');
+        })
+        .where('it.instance', instance)
+        .whereIn('it.issue_id', ids)
+        .where(q => q.whereIn('it.field', fields).orWhereIn('it.field_id', fields))
+        .orderBy(['it.issue_id', 'h.created_ms', 'it.history_id', 'it.item_index'])
+        .select('it.*', 'h.created_ms');
+      for (const row of rows) {
+        out.push({ issueId: idOf(row.issue_id), historyId: idOf(row.history_id), createdMs: msOf(row.created_ms), ...itemFromRow(row) });
+      }
+    }
+    return out;
+  }
+
+  async issuesForFlow(filter: IssueFilter): Promise<FlowIssueRecord[]> {
+    const firstStatusFrom = this.knex(`${T.items} as fi`)
+      .join(`${T.histories} as fh`, function on() {
+        this.on('fh.instance', 'fi.instance').andOn('fh.history_id', 'fi.history_id');
+      })
+      .whereRaw(`fi.instance = ${T.issues}.instance`)
+      .andWhereRaw(`fi.issue_id = ${T.issues}.issue_id`)
+      .where('fi.field', 'status')
+      .orderBy(['fh.created_ms', 'fi.history_id', 'fi.item_index'])
+      .limit(1)
+      .select('fi.from_string');
+    const rows: Array<Record<string, any>> = await this.filtered(filter)
+      .select(
+        `${T.issues}.instance`,
+        `${T.issues}.issue_id`,
+        `${T.issues}.issue_key`,
+        `${T.issues}.project_key`,
+        `${T.issues}.created_ms`,
+        `${T.issues}.resolved_ms`,
+        `${T.issues}.status`,
+        `${T.issues}.status_category`,
+        firstStatusFrom.as('first_status_from'),
+      )
+      .orderBy([`${T.issues}.instance`, `${T.issues}.issue_id`]);
+    return rows.map(row => ({
+      instance: row.instance,
+      issueId: idOf(row.issue_id),
+      issueKey: row.issue_key,
+      projectKey: row.project_key,
+      createdMs: msOf(row.created_ms),
+      resolvedMs: msOrNull(row.resolved_ms),
+      status: row.status ?? null,
+      statusCategory: row.status_category ?? null,
+      initialStatus: row.first_status_from ?? row.status ?? null,
+    }));
+  }
+}
+
+export function createKnexIssueQueryStore(knex: Knex): IssueQueryStore {
+  return new KnexIssueQueryStore(knex);
+}

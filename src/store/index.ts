@@ -1,0 +1,3 @@
+export { createKnexSyncStore, KnexSyncStore } from './KnexSyncStore';
+export { createKnexIssueQueryStore, KnexIssueQueryStore, InvalidCursorError, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from './KnexIssueQueryStore';
+export type * from './types';
