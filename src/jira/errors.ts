@@ -41,7 +41,7 @@ export class JiraCircuitOpenError extends Error {
 
 /** A field mapping cannot be resolved against the instance's field catalogue. */
 export class FieldMappingError extends Error {
-  constructor(message: string, readonly alias: string) {
+  constructor(message: string, readonly problems: string[]) {
     super(message);
     this.name = 'FieldMappingError';
   }
