@@ -1,0 +1,202 @@
+import type { FlowIssueRecord, StatusCategory } from '../store/types';
+
+/**
+ * Flow metrics from stored changelogs: pure functions, no I/O.
+ *
+ * Limitation: Jira's changelog names statuses but not their categories. The category of a
+ * historical status is taken from the issues passed in (a status some current issue is in, with
+ * that issue's category). A status no current issue is in has an unknown category and counts
+ * as neither in progress nor done, except the current status of an issue, which is always known.
+ */
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+const WEEK_MS = 7 * DAY_MS;
+
+export interface StatusChange {
+  instance: string;
+  issueId: string;
+  historyId: string;
+  createdMs: number;
+  fromString: string | null;
+  toString: string | null;
+}
+
+/** One stay of an issue in one status; `endMs` null = still there. */
+export interface StatusSegment {
+  status: string | null;
+  startMs: number;
+  endMs: number | null;
+}
+
+export interface DurationStats {
+  count: number;
+  meanHours: number | null;
+  medianHours: number | null;
+  p85Hours: number | null;
+}
+
+export interface FlowMetrics {
+  from: string;
+  to: string;
+  issues: number;
+  cycleTime: DurationStats;
+  leadTime: DurationStats;
+  throughput: Array<{ weekStart: string; count: number }>;
+  timeInStatus: Array<{ status: string; totalHours: number; meanHours: number; issues: number }>;
+}
+
+/** Monday 00:00 UTC of the ISO week containing `ms`. */
+export function isoWeekStartMs(ms: number): number {
+  const day = new Date(ms);
+  const midnight = Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate());
+  return midnight - ((day.getUTCDay() + 6) % 7) * DAY_MS;
+}
+
+/** The last `weeks` ISO weeks, the current (partial) one included: from its Monday to now. */
+export function flowWindow(nowMs: number, weeks: number): { fromMs: number; toMs: number } {
+  return { fromMs: isoWeekStartMs(nowMs) - (weeks - 1) * WEEK_MS, toMs: nowMs };
+}
+
+const categoryKey = (instance: string, status: string) => `${instance}\u0000${status}`;
+
+/** Status name → category per instance, from the statuses the given issues are in now. */
+export function statusCategoryMap(issues: FlowIssueRecord[]): Map<string, StatusCategory> {
+  const map = new Map<string, StatusCategory>();
+  for (const issue of issues) {
+    if (issue.status !== null && issue.statusCategory !== null) map.set(categoryKey(issue.instance, issue.status), issue.statusCategory);
+  }
+  return map;
+}
+
+/** Numeric ids as decimal strings, compared without precision loss. */
+const compareIds = (a: string, b: string) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The statuses an issue went through, from creation: before its first status change it was in
+ * that change's `fromString` (the value at creation); with no change, in its current status.
+ */
+export function statusTimeline(issue: FlowIssueRecord, changes: StatusChange[]): StatusSegment[] {
+  const sorted = [...changes].sort((a, b) => a.createdMs - b.createdMs || compareIds(a.historyId, b.historyId));
+  const initial = sorted.length ? sorted[0].fromString : (issue.initialStatus ?? issue.status);
+  const segments: StatusSegment[] = [{ status: initial, startMs: issue.createdMs, endMs: null }];
+  for (const change of sorted) {
+    // A change stamped before creation (clock skew) still starts no earlier than creation.
+    const at = Math.max(change.createdMs, issue.createdMs);
+    segments[segments.length - 1].endMs = at;
+    segments.push({ status: change.toString, startMs: at, endMs: null });
+  }
+  return segments;
+}
+
+function categoryOf(
+  issue: FlowIssueRecord,
+  segments: StatusSegment[],
+  index: number,
+  categories: Map<string, StatusCategory>,
+): StatusCategory | undefined {
+  if (index === segments.length - 1) return issue.statusCategory ?? undefined;
+  const status = segments[index].status;
+  return status === null ? undefined : categories.get(categoryKey(issue.instance, status));
+}
+
+/** When the issue was completed: the start of its final run of done statuses; null if not done now. */
+export function completionMs(issue: FlowIssueRecord, segments: StatusSegment[], categories: Map<string, StatusCategory>): number | null {
+  if (issue.statusCategory !== 'done') return null;
+  let first = segments.length - 1;
+  while (first > 0 && categoryOf(issue, segments, first - 1, categories) === 'done') first--;
+  return segments[first].startMs;
+}
+
+/** First entry into an in-progress status, creation included, before `doneMs`; null if never. */
+export function cycleStartMs(
+  issue: FlowIssueRecord,
+  segments: StatusSegment[],
+  doneMs: number,
+  categories: Map<string, StatusCategory>,
+): number | null {
+  for (let i = 0; i < segments.length && segments[i].startMs < doneMs; i++) {
+    if (categoryOf(issue, segments, i, categories) === 'indeterminate') return segments[i].startMs;
+  }
+  return null;
+}
+
+const hours = (ms: number) => ms / HOUR_MS;
+
+/** Mean, median (middle pair averaged) and 85th percentile (nearest rank) of durations, in hours. */
+export function durationStats(durationsMs: number[]): DurationStats {
+  const n = durationsMs.length;
+  if (!n) return { count: 0, meanHours: null, medianHours: null, p85Hours: null };
+  const sorted = [...durationsMs].sort((a, b) => a - b);
+  const mean = sorted.reduce((sum, d) => sum + d, 0) / n;
+  const median = n % 2 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  const p85 = sorted[Math.ceil(0.85 * n) - 1];
+  return { count: n, meanHours: hours(mean), medianHours: hours(median), p85Hours: hours(p85) };
+}
+
+const dateOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/**
+ * Metrics over the issues completed within [fromMs, toMs]: cycle time (first move into an
+ * in-progress status to completion; issues that never were in progress are left out), lead
+ * time (creation to completion), throughput per ISO week (weeks without completions included)
+ * and time in each status from creation to completion.
+ */
+export function computeFlowMetrics(input: {
+  issues: FlowIssueRecord[];
+  statusChanges: StatusChange[];
+  fromMs: number;
+  toMs: number;
+}): FlowMetrics {
+  const { issues, fromMs, toMs } = input;
+  const categories = statusCategoryMap(issues);
+  const changesByIssue = new Map<string, StatusChange[]>();
+  for (const change of input.statusChanges) {
+    const key = `${change.instance}\u0000${change.issueId}`;
+    changesByIssue.set(key, [...(changesByIssue.get(key) ?? []), change]);
+  }
+
+  const firstWeek = isoWeekStartMs(fromMs);
+  const weekCounts = new Map<number, number>();
+  for (let week = firstWeek; week <= toMs; week += WEEK_MS) weekCounts.set(week, 0);
+
+  const cycle: number[] = [];
+  const lead: number[] = [];
+  const statusTotals = new Map<string, { totalMs: number; issues: number }>();
+  let completed = 0;
+
+  for (const issue of issues) {
+    const segments = statusTimeline(issue, changesByIssue.get(`${issue.instance}\u0000${issue.issueId}`) ?? []);
+    const doneMs = completionMs(issue, segments, categories);
+    if (doneMs === null || doneMs < fromMs || doneMs > toMs) continue;
+    completed++;
+    lead.push(doneMs - issue.createdMs);
+    const startMs = cycleStartMs(issue, segments, doneMs, categories);
+    if (startMs !== null) cycle.push(doneMs - startMs);
+    const week = isoWeekStartMs(doneMs);
+    weekCounts.set(week, (weekCounts.get(week) ?? 0) + 1);
+
+    const perStatus = new Map<string, number>();
+    for (const segment of segments) {
+      if (segment.startMs >= doneMs || segment.status === null) continue;
+      const end = Math.min(segment.endMs ?? doneMs, doneMs);
+      perStatus.set(segment.status, (perStatus.get(segment.status) ?? 0) + (end - segment.startMs));
+    }
+    for (const [status, ms] of perStatus) {
+      const total = statusTotals.get(status) ?? { totalMs: 0, issues: 0 };
+      statusTotals.set(status, { totalMs: total.totalMs + ms, issues: total.issues + 1 });
+    }
+  }
+
+  return {
+    from: new Date(fromMs).toISOString(),
+    to: new Date(toMs).toISOString(),
+    issues: completed,
+    cycleTime: durationStats(cycle),
+    leadTime: durationStats(lead),
+    throughput: [...weekCounts.entries()].sort(([a], [b]) => a - b).map(([week, count]) => ({ weekStart: dateOf(week), count })),
+    timeInStatus: [...statusTotals.entries()]
+      .map(([status, t]) => ({ status, totalHours: hours(t.totalMs), meanHours: hours(t.totalMs) / t.issues, issues: t.issues }))
+      .sort((a, b) => b.totalHours - a.totalHours || a.status.localeCompare(b.status)),
+  };
+}
