@@ -1,0 +1,304 @@
+import type express from 'express';
+import Router from 'express-promise-router';
+import type {
+  HttpAuthService,
+  LoggerService,
+  PermissionsService,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError, NotFoundError, ServiceUnavailableError } from '@backstage/errors';
+import type { BasicPermission } from '@backstage/plugin-permission-common';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import type { JiraInstanceConfig } from '../config/types';
+import type { SyncDefinition } from '../spec/types';
+import type { IssueFilter, IssueQueryStore, Page, StatusCategory, SyncStore } from '../store/types';
+import type { SyncEngine } from '../sync/SyncEngine';
+import { syncTaskId } from '../sync/scheduleSyncs';
+import { entitySelection, selectionFilter } from './entitySelection';
+import { computeFlowMetrics, flowWindow, type StatusChange } from './flowMetrics';
+import { loadOpenApiDocument } from './openapiDocument';
+import {
+  booleanParam,
+  customFieldParam,
+  dateTimeParam,
+  enumParam,
+  integerParam,
+  listParam,
+  rejectUnknownParams,
+  stringParam,
+  type Query,
+} from './params';
+import {
+  jiraSyncDeadLetterRetryPermission,
+  jiraSyncIssueReadPermission,
+  jiraSyncRunTriggerPermission,
+  jiraSyncSyncReadPermission,
+  requirePermission,
+} from './permissions';
+import type { SchedulerTaskStateReader } from './schedulerTaskStates';
+import { serializeDeadLetter, serializeHistory, serializeIssue, serializeIssueDetail, serializeRun } from './serialize';
+import { syncStatuses } from './syncStatus';
+import { createWebhookRouter, type WebhookHandler } from './webhookRoute';
+
+export interface RouterOptions {
+  logger: LoggerService;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  catalog: Pick<CatalogService, 'getEntityByRef'>;
+  scheduler: Pick<SchedulerService, 'triggerTask' | 'getScheduledTasks'>;
+  queryStore: IssueQueryStore;
+  syncStore: SyncStore;
+  syncs: SyncDefinition[];
+  instances: JiraInstanceConfig[];
+  webhooks: WebhookHandler;
+  engine: Pick<SyncEngine, 'retryDeadLetter'>;
+  webhookBodyLimitBytes: number;
+  /** Next run times from the scheduler (see createSchedulerTaskStateReader); without it they are estimated. */
+  taskStates?: SchedulerTaskStateReader;
+  /** A cheap query proving the database answers, for /health. */
+  checkDatabase?: () => Promise<unknown>;
+  now?: () => number;
+}
+
+const PAGE = { min: 1, max: 500, fallback: 50, cap: true } as const;
+const SORTS = ['updated', 'created', 'key'] as const;
+const ORDERS = ['asc', 'desc'] as const;
+const CATEGORIES = ['new', 'indeterminate', 'done'] as const;
+const ENTITY_CATEGORIES = ['new', 'indeterminate', 'done', 'open', 'all'] as const;
+const WEEKS = { min: 1, max: 104, fallback: 12 } as const;
+
+/** The store signals a cursor it did not issue with an error of this name. */
+async function withCursor<T>(page: Promise<Page<T>>): Promise<Page<T>> {
+  try {
+    return await page;
+  } catch (e) {
+    if ((e as Error)?.name === 'InvalidCursorError') {
+      throw new InputError('query parameter "cursor" is not a cursor of this listing');
+    }
+    throw e;
+  }
+}
+
+const upper = (values: string[] | undefined) => values?.map(v => v.toUpperCase());
+
+export async function createRouter(options: RouterOptions): Promise<express.Router> {
+  const { logger, httpAuth, permissions, catalog, scheduler, queryStore, syncStore, syncs, engine } = options;
+  const now = options.now ?? Date.now;
+  const baseUrls = new Map(options.instances.map(i => [i.name, i.baseUrl]));
+  const syncsById = new Map(syncs.map(s => [s.id, s]));
+  const checkDatabase = options.checkDatabase ?? (() => syncStore.getState('')); // a primary-key lookup
+  const statusSources = { syncStore, queryStore, scheduler, taskStates: options.taskStates, logger };
+
+  /** The caller's credentials (user or service; 401 otherwise), once the permission allows the route. */
+  const authorize = async (req: express.Request, permission: BasicPermission) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    await requirePermission(permissions, permission, credentials);
+    return credentials;
+  };
+  const syncOf = (syncId: string) => {
+    const sync = syncsById.get(syncId);
+    if (!sync) throw new NotFoundError(`no sync "${syncId}" in the spec`);
+    return sync;
+  };
+  const findIssue = async (keyOrId: string, query: Query) => {
+    const issue = await queryStore.getIssue(stringParam(query, 'instance'), keyOrId);
+    if (!issue) throw new NotFoundError(`no issue "${keyOrId}"`);
+    return issue;
+  };
+  const flowMetricsFor = async (filter: IssueFilter, weeks: number) => {
+    const { fromMs, toMs } = flowWindow(now(), weeks);
+    // Completing an issue updates it, so issues completed in the window were all updated since its start.
+    const issues = await queryStore.issuesForFlow({ ...filter, updatedSinceMs: fromMs });
+    const byInstance = new Map<string, string[]>();
+    for (const issue of issues) byInstance.set(issue.instance, [...(byInstance.get(issue.instance) ?? []), issue.issueId]);
+    const statusChanges: StatusChange[] = [];
+    for (const [instance, ids] of byInstance) {
+      for (const change of await queryStore.historiesForIssues(instance, ids, ['status'])) {
+        statusChanges.push({ instance, issueId: change.issueId, historyId: change.historyId, createdMs: change.createdMs, fromString: change.fromString, toString: change.toString });
+      }
+    }
+    return computeFlowMetrics({ issues, statusChanges, fromMs, toMs });
+  };
+
+  const router = Router();
+
+  // Before anything else: the webhook reads its raw body itself and authenticates by signature.
+  router.use(
+    createWebhookRouter({ instances: options.instances, webhooks: options.webhooks, bodyLimitBytes: options.webhookBodyLimitBytes, logger }),
+  );
+
+  router.get('/health', async (_req, res) => {
+    try {
+      await checkDatabase();
+    } catch (e) {
+      logger.error(`health check: the database does not answer: ${(e as Error).message}`);
+      throw new ServiceUnavailableError('the database does not answer');
+    }
+    res.json({ status: 'ok' });
+  });
+
+  router.get('/openapi.json', (_req, res) => {
+    res.json(loadOpenApiDocument());
+  });
+
+  router.get('/issues', async (req, res) => {
+    await authorize(req, jiraSyncIssueReadPermission);
+    const query = req.query as Query;
+    rejectUnknownParams(query, [
+      'instance', 'project', 'key', 'status', 'statusCategory', 'type', 'assignee', 'label', 'component',
+      'customField', 'updatedSince', 'q', 'sort', 'order', 'includeDeleted', 'limit', 'cursor',
+    ]);
+    const filter: IssueFilter = {
+      instance: stringParam(query, 'instance'),
+      projectKeys: upper(listParam(query, 'project')),
+      keys: upper(listParam(query, 'key')),
+      status: stringParam(query, 'status'),
+      statusCategory: enumParam(query, 'statusCategory', CATEGORIES),
+      issueType: stringParam(query, 'type'),
+      assigneeAccountId: stringParam(query, 'assignee'),
+      label: stringParam(query, 'label'),
+      component: stringParam(query, 'component'),
+      customField: customFieldParam(query, 'customField'),
+      updatedSinceMs: dateTimeParam(query, 'updatedSince'),
+      text: stringParam(query, 'q') || undefined,
+      includeDeleted: booleanParam(query, 'includeDeleted', false),
+    };
+    const page = await withCursor(
+      queryStore.listIssues(filter, {
+        sort: enumParam(query, 'sort', SORTS, 'updated'),
+        order: enumParam(query, 'order', ORDERS, 'desc'),
+        limit: integerParam(query, 'limit', PAGE),
+        cursor: stringParam(query, 'cursor'),
+      }),
+    );
+    res.json({ items: page.items.map(i => serializeIssue(i, baseUrls)), ...(page.nextCursor && { nextCursor: page.nextCursor }) });
+  });
+
+  router.get('/issues/:keyOrId', async (req, res) => {
+    await authorize(req, jiraSyncIssueReadPermission);
+    rejectUnknownParams(req.query as Query, ['instance']);
+    const issue = await findIssue(req.params.keyOrId, req.query as Query);
+    res.json(serializeIssueDetail(issue, baseUrls));
+  });
+
+  router.get('/issues/:keyOrId/changelog', async (req, res) => {
+    await authorize(req, jiraSyncIssueReadPermission);
+    const query = req.query as Query;
+    rejectUnknownParams(query, ['instance', 'limit', 'cursor']);
+    const limit = integerParam(query, 'limit', PAGE);
+    const cursor = stringParam(query, 'cursor');
+    const issue = await findIssue(req.params.keyOrId, query);
+    const page = await withCursor(queryStore.listHistories(issue.instance, issue.issueId, { limit, cursor }));
+    res.json({ items: page.items.map(serializeHistory), ...(page.nextCursor && { nextCursor: page.nextCursor }) });
+  });
+
+  /** The entity, read with the caller's credentials so catalog permissions apply; 404 if unseen. */
+  const entityFor = async (req: express.Request, credentials: Awaited<ReturnType<typeof authorize>>) => {
+    const { kind, namespace, name } = req.params;
+    const entityRef = stringifyEntityRef({ kind, namespace, name });
+    const entity = await catalog.getEntityByRef(entityRef, { credentials });
+    if (!entity) throw new NotFoundError(`no entity ${entityRef} in the catalog`);
+    return { entityRef, selection: entitySelection(entity, entityRef) };
+  };
+
+  router.get('/entities/:kind/:namespace/:name/issues', async (req, res) => {
+    const credentials = await authorize(req, jiraSyncIssueReadPermission);
+    const query = req.query as Query;
+    rejectUnknownParams(query, ['statusCategory', 'q', 'sort', 'order', 'limit', 'cursor']);
+    const category = enumParam(query, 'statusCategory', ENTITY_CATEGORIES, 'all');
+    const pageRequest = {
+      sort: enumParam(query, 'sort', SORTS, 'updated'),
+      order: enumParam(query, 'order', ORDERS, 'desc'),
+      limit: integerParam(query, 'limit', PAGE),
+      cursor: stringParam(query, 'cursor'),
+    };
+    const text = stringParam(query, 'q') || undefined;
+    const { entityRef, selection } = await entityFor(req, credentials);
+    const selected = selectionFilter(selection);
+    const statusCategory: StatusCategory[] | undefined =
+      category === 'all' ? undefined : category === 'open' ? ['new', 'indeterminate'] : [category];
+    const covering = syncs.filter(
+      s => (selection.instance === null || s.instance === selection.instance) && s.projects.some(p => selection.projectKeys.includes(p.toUpperCase())),
+    );
+    const [page, counts, syncStatusList] = await Promise.all([
+      withCursor(queryStore.listIssues({ ...selected, text, statusCategory }, pageRequest)),
+      queryStore.countByStatusCategory(selected),
+      syncStatuses(statusSources, covering, now()),
+    ]);
+    res.json({
+      entityRef,
+      selector: { projectKeys: selection.projectKeys, component: selection.component, label: selection.label },
+      counts,
+      items: page.items.map(i => serializeIssue(i, baseUrls)),
+      ...(page.nextCursor && { nextCursor: page.nextCursor }),
+      syncs: syncStatusList,
+    });
+  });
+
+  router.get('/entities/:kind/:namespace/:name/metrics', async (req, res) => {
+    const credentials = await authorize(req, jiraSyncIssueReadPermission);
+    const query = req.query as Query;
+    rejectUnknownParams(query, ['weeks']);
+    const weeks = integerParam(query, 'weeks', WEEKS);
+    const { selection } = await entityFor(req, credentials);
+    res.json(await flowMetricsFor(selectionFilter(selection), weeks));
+  });
+
+  router.get('/projects/:projectKey/metrics', async (req, res) => {
+    await authorize(req, jiraSyncIssueReadPermission);
+    const query = req.query as Query;
+    rejectUnknownParams(query, ['instance', 'weeks']);
+    const weeks = integerParam(query, 'weeks', WEEKS);
+    const instance = stringParam(query, 'instance');
+    res.json(await flowMetricsFor({ projectKeys: [req.params.projectKey.toUpperCase()], ...(instance && { instance }) }, weeks));
+  });
+
+  router.get('/syncs', async (req, res) => {
+    await authorize(req, jiraSyncSyncReadPermission);
+    rejectUnknownParams(req.query as Query, []);
+    res.json({ items: await syncStatuses(statusSources, syncs, now()) });
+  });
+
+  router.get('/syncs/:syncId/runs', async (req, res) => {
+    await authorize(req, jiraSyncSyncReadPermission);
+    const query = req.query as Query;
+    rejectUnknownParams(query, ['limit']);
+    const limit = integerParam(query, 'limit', { min: 1, max: 200, fallback: 20 });
+    const sync = syncOf(req.params.syncId);
+    res.json({ items: (await syncStore.listRuns(sync.id, limit)).map(serializeRun) });
+  });
+
+  router.post('/syncs/:syncId/trigger', async (req, res) => {
+    const credentials = await authorize(req, jiraSyncRunTriggerPermission);
+    const sync = syncOf(req.params.syncId);
+    // ConflictError (409) from the scheduler when the sync is running already.
+    await scheduler.triggerTask(syncTaskId(sync.id));
+    logger.info(`sync "${sync.id}" triggered by ${credentials.principal.type === 'user' ? credentials.principal.userEntityRef : credentials.principal.subject}`);
+    res.status(202).json({ syncId: sync.id });
+  });
+
+  router.get('/syncs/:syncId/dead-letters', async (req, res) => {
+    await authorize(req, jiraSyncSyncReadPermission);
+    const query = req.query as Query;
+    rejectUnknownParams(query, ['includeResolved']);
+    const includeResolved = booleanParam(query, 'includeResolved', false);
+    const sync = syncOf(req.params.syncId);
+    res.json({ items: (await syncStore.listDeadLetters(sync.id, { includeResolved })).map(serializeDeadLetter) });
+  });
+
+  router.post('/syncs/:syncId/dead-letters/:issueId/retry', async (req, res) => {
+    await authorize(req, jiraSyncDeadLetterRetryPermission);
+    const sync = syncOf(req.params.syncId);
+    const { issueId } = req.params;
+    if (!/^\d+$/.test(issueId)) throw new InputError(`path parameter "issueId" must be a numeric Jira issue id; got "${issueId}"`);
+    const waiting = await syncStore.listDeadLetters(sync.id);
+    if (!waiting.some(d => d.issueId === issueId)) {
+      throw new NotFoundError(`no dead letter waiting for issue ${issueId} in sync "${sync.id}"`);
+    }
+    const result = await engine.retryDeadLetter(sync, issueId);
+    res.json({ outcome: result.outcome, ...(result.error !== undefined && { error: result.error }) });
+  });
+
+  return router;
+}

@@ -1,0 +1,87 @@
+import type { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
+import type { SyncDefinition } from '../spec/types';
+import type { IssueQueryStore, SyncStore } from '../store/types';
+import { syncTaskId } from '../sync/scheduleSyncs';
+import type { SchedulerTaskState, SchedulerTaskStateReader } from './schedulerTaskStates';
+import { scheduleIntervalMs, scheduleTimeoutMs } from './scheduleTimes';
+import { isoOf, isoOrNull, serializeRun } from './serialize';
+import { syncHealth } from './syncHealth';
+
+/** Runs read per sync for its health: enough to see a streak of failures and the last success. */
+const RECENT_RUNS = 20;
+
+export interface SyncStatusSources {
+  syncStore: SyncStore;
+  queryStore: IssueQueryStore;
+  scheduler: Pick<SchedulerService, 'getScheduledTasks'>;
+  taskStates?: SchedulerTaskStateReader;
+  logger: LoggerService;
+}
+
+async function readTaskStates(sources: SyncStatusSources): Promise<Map<string, SchedulerTaskState> | undefined> {
+  if (!sources.taskStates) return undefined;
+  try {
+    return await sources.taskStates();
+  } catch (e) {
+    sources.logger.warn(`could not read scheduler task states: ${(e as Error).message}`);
+    return undefined;
+  }
+}
+
+/** The `SyncStatus` of each sync, in the given order. */
+export async function syncStatuses(sources: SyncStatusSources, syncs: SyncDefinition[], nowMs: number) {
+  if (!syncs.length) return [];
+  const { syncStore, queryStore } = sources;
+  const [scheduledTasks, taskStates] = await Promise.all([sources.scheduler.getScheduledTasks(), readTaskStates(sources)]);
+  const scheduled = new Set(scheduledTasks.map(t => t.id));
+
+  return Promise.all(
+    syncs.map(async sync => {
+      const [state, runs, deadLetters, issues] = await Promise.all([
+        syncStore.getState(sync.id),
+        syncStore.listRuns(sync.id, RECENT_RUNS),
+        syncStore.listDeadLetters(sync.id),
+        // Exact only when the scope is the project list alone; with extra JQL the count is left out.
+        sync.jql
+          ? undefined
+          : queryStore
+              .countByStatusCategory({ instance: sync.instance, ...(sync.projects.length && { projectKeys: sync.projects }) })
+              .then(c => c.total),
+      ]);
+      const taskId = syncTaskId(sync.id);
+      const intervalMs = scheduleIntervalMs(sync.schedule);
+      const lastRun = runs[0];
+      const lastSuccess = runs.find(r => r.outcome === 'succeeded');
+      const taskState = taskStates?.get(taskId);
+      let nextRunMs: number | null = null;
+      if (taskState) {
+        nextRunMs = taskState.status === 'idle' && taskState.startsAt ? Date.parse(taskState.startsAt) : null;
+      } else if (!taskStates && scheduled.has(taskId) && lastRun && intervalMs !== null) {
+        // No scheduler state to ask: estimate from the last start and the fixed interval.
+        nextRunMs = lastRun.startedMs + intervalMs;
+      }
+      return {
+        id: sync.id,
+        instance: sync.instance,
+        strategy: sync.strategy,
+        projects: sync.projects,
+        watermark: isoOrNull(state?.watermarkMs),
+        lastFullRun: isoOrNull(state?.lastFullMs),
+        lastReconciliation: isoOrNull(state?.lastReconcileMs),
+        lastRun: lastRun ? serializeRun(lastRun) : null,
+        lastSuccessAt: lastSuccess ? isoOf(lastSuccess.endedMs ?? lastSuccess.startedMs) : null,
+        nextRunAt: nextRunMs !== null && !Number.isNaN(nextRunMs) ? isoOf(nextRunMs) : null,
+        deadLetters: deadLetters.length,
+        ...(issues !== undefined && { issues }),
+        health: syncHealth({
+          nowMs,
+          scheduled: scheduled.has(taskId),
+          intervalMs,
+          timeoutMs: scheduleTimeoutMs(sync.schedule),
+          runs,
+          deadLettersWaiting: deadLetters.length,
+        }),
+      };
+    }),
+  );
+}

@@ -1,0 +1,67 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import express from 'express';
+import Router from 'express-promise-router';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import { AuthenticationError, InputError } from '@backstage/errors';
+import type { JiraInstanceConfig } from '../config/types';
+import type { WebhookOutcome } from '../sync/WebhookProcessor';
+
+/** What the route hands a verified delivery to (`WebhookProcessor` in production). */
+export interface WebhookHandler {
+  handle(instance: string, rawBody: Buffer, payload: unknown): Promise<WebhookOutcome>;
+}
+
+const SIGNATURE = /^sha256=([0-9a-f]{64})$/i;
+
+/** Whether `header` is `sha256=<hex HMAC-SHA256 of body with secret>`, compared in constant time. */
+export function isValidSignature(body: Buffer, header: string | undefined, secret: string): boolean {
+  const match = header === undefined ? null : SIGNATURE.exec(header.trim());
+  if (!match) return false;
+  const given = Buffer.from(match[1], 'hex');
+  const expected = createHmac('sha256', secret).update(body).digest();
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/**
+ * `POST /webhook/:instance`: reads the raw body itself (the signature covers the exact bytes),
+ * refuses anything unsigned before parsing it, then hands the delivery to the processor.
+ */
+export function createWebhookRouter(options: {
+  instances: JiraInstanceConfig[];
+  webhooks: WebhookHandler;
+  bodyLimitBytes: number;
+  logger: LoggerService;
+}): express.Router {
+  const { webhooks, logger } = options;
+  const secrets = new Map(options.instances.map(i => [i.name, i.webhookSecret]));
+  const router = Router();
+
+  router.post(
+    '/webhook/:instance',
+    // Any content type: Jira sends application/json, and the bytes must stay untouched for the HMAC.
+    express.raw({ type: () => true, limit: options.bodyLimitBytes }),
+    async (req, res) => {
+      const instance = req.params.instance;
+      const secret = secrets.get(instance);
+      const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      if (!secret) {
+        logger.warn(`webhook rejected: instance "${instance.slice(0, 100)}" is unknown or has no webhookSecret`);
+        throw new AuthenticationError('webhook signature cannot be verified');
+      }
+      if (!isValidSignature(body, req.header('x-hub-signature'), secret)) {
+        logger.warn(`webhook rejected: missing or bad X-Hub-Signature for instance "${instance}"`);
+        throw new AuthenticationError('webhook signature missing or invalid');
+      }
+      let payload: unknown;
+      try {
+        payload = JSON.parse(body.toString('utf8'));
+      } catch {
+        throw new InputError('webhook body is not valid JSON');
+      }
+      const outcome = await webhooks.handle(instance, body, payload);
+      logger.debug(`webhook for instance "${instance}": ${outcome}`);
+      res.status(202).json({ outcome });
+    },
+  );
+  return router;
+}
