@@ -66,6 +66,8 @@ export interface SearchOptions {
   signal?: AbortSignal;
   /** Looked up per page: issues already stored, so only their new histories are fetched. */
   storedHistories?: (issueIds: string[]) => Promise<Map<string, StoredHistoryState>>;
+  /** Who is asking, e.g. `sync "platform"`: prefixed to error messages. */
+  context?: string;
 }
 
 export interface IssuePage {
@@ -91,12 +93,16 @@ export interface JiraClient extends JqlDateRenderer {
   /** Pages of complete issues for a JQL query; memory stays flat. */
   searchIssues(options: SearchOptions): AsyncIterable<IssuePage>;
   /** Only ids: the cheapest census, for deletion reconciliation. */
-  searchIds(options: { jql: string; signal?: AbortSignal }): AsyncIterable<string[]>;
+  searchIds(options: { jql: string; signal?: AbortSignal; context?: string }): AsyncIterable<string[]>;
   approximateCount(jql: string): Promise<number | undefined>;
   /** Complete issues by id (bulk where the deployment can); missing ids are absent from the result. */
-  getIssues(ids: string[], options: Pick<SearchOptions, 'fields' | 'signal' | 'storedHistories'>): Promise<JiraIssue[]>;
+  getIssues(ids: string[], options: Pick<SearchOptions, 'fields' | 'signal' | 'storedHistories' | 'context'>): Promise<JiraIssue[]>;
   counters(): ApiCounters;
   resetCounters(): void;
+  /** Starts a run: drops per-run caches (fields, time zone) and re-reads token files. */
+  beginRun?(): void;
+  /** The instance's circuit breaker, for health reporting. */
+  breakerState?(): 'closed' | 'open' | 'half-open';
 }
 
 /** Renders JQL date bounds in the searching user's time zone (part of the client because it needs `myself`). */

@@ -1,0 +1,300 @@
+/**
+ * Complete changelogs with the fewest calls. An embedded changelog is trusted only when it holds
+ * all `total` histories; otherwise the rest comes from (Cloud) `POST /rest/api/3/changelog/bulkfetch`,
+ * batched across search pages up to 1000 issues a call, or `GET issue/{id}/changelog?startAt=N`
+ * when only a few new histories of a long changelog are missing; (Data Center) the per-issue
+ * `issue/{id}?expand=changelog`. An issue whose stored history count is known gets only its new
+ * histories (`historiesFrom`), straight from the embedded ones when they cover the gap.
+ *
+ * MEASURED (see the bottom of this comment; filled in from changelog.measure.test.ts).
+ */
+import type { IssuePage, JiraDeployment, JiraHistory, JiraIssue, StoredHistoryState } from './types';
+import type { RawIssue, RawPage } from './search';
+import type { JiraTransport } from './transport';
+import { parseJiraTimestamp } from './time';
+
+/** The enhanced search embeds at most this many histories (newest), whatever `total` says. */
+export const CLOUD_EMBEDDED_HISTORY_LIMIT = 40;
+export const BULKFETCH_MAX_ISSUES = 1000;
+export const BULKFETCH_MAX_HISTORIES = 10_000;
+export const CHANGELOG_PAGE_SIZE = 100;
+
+export interface ChangelogOptions {
+  deployment: JiraDeployment;
+  storedHistories?: (issueIds: string[]) => Promise<Map<string, StoredHistoryState>>;
+  signal?: AbortSignal;
+  context?: string;
+  /** Issues waiting for a bulk changelog fetch before it is sent (≤ 1000). */
+  batchIssues: number;
+  /** Issues held back (in order) while a batch fills: bounds memory. */
+  maxBufferedIssues: number;
+  /** Fetch new histories per issue (`startAt`) when at most this many pages are needed and the known part is large. */
+  perIssueMaxPages: number;
+}
+
+/** What still has to be fetched for one issue. */
+type Need =
+  | { kind: 'none' }
+  | { kind: 'bulk'; dropFirst: number }
+  | { kind: 'page'; startAt: number }
+  | { kind: 'dc-issue' };
+
+interface Pending {
+  issue: JiraIssue;
+  /** The history count the search reported (undefined when the search embedded none). */
+  reportedTotal?: number;
+  stored?: StoredHistoryState;
+  need: Need;
+}
+
+export class IncompleteChangelogError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'IncompleteChangelogError';
+  }
+}
+
+function historyOrder(a: JiraHistory, b: JiraHistory): number {
+  const ta = safeTime(a.created);
+  const tb = safeTime(b.created);
+  if (ta !== tb) return ta - tb;
+  return compareIds(a.id, b.id);
+}
+
+function safeTime(created: string): number {
+  try {
+    return parseJiraTimestamp(created);
+  } catch {
+    return 0;
+  }
+}
+
+function compareIds(a: string, b: string): number {
+  const na = Number(a);
+  const nb = Number(b);
+  if (Number.isFinite(na) && Number.isFinite(nb)) return na - nb;
+  return String(a).localeCompare(String(b));
+}
+
+/** Oldest first, each id once (pages may overlap when histories are added while reading). */
+export function orderHistories(histories: JiraHistory[]): JiraHistory[] {
+  const byId = new Map<string, JiraHistory>();
+  for (const h of histories) byId.set(String(h.id), { ...h, id: String(h.id) });
+  return [...byId.values()].sort(historyOrder);
+}
+
+/** Plans the cheapest way to make one searched issue complete. */
+export function planIssue(raw: RawIssue, stored: StoredHistoryState | undefined, options: Pick<ChangelogOptions, 'deployment' | 'perIssueMaxPages'>): Pending {
+  const embedded = orderHistories(raw.changelog?.histories ?? []);
+  const total = raw.changelog ? raw.changelog.total ?? embedded.length : undefined;
+  const issue: JiraIssue = { id: String(raw.id), key: raw.key, fields: raw.fields ?? {}, histories: embedded, historyTotal: total ?? 0 };
+  const base = { issue, reportedTotal: total, stored };
+
+  if (total === undefined) {
+    // Nothing embedded: only a changelog call can tell.
+    if (options.deployment === 'datacenter') return { ...base, need: { kind: 'dc-issue' } };
+    return { ...base, need: { kind: 'bulk', dropFirst: stored ? stored.historyCount : 0 } };
+  }
+  if (embedded.length >= total) return { ...base, need: { kind: 'none' } };
+
+  if (options.deployment === 'datacenter') return { ...base, need: { kind: 'dc-issue' } };
+
+  if (stored && stored.historyCount <= total) {
+    const missing = total - stored.historyCount;
+    // The embedded ones are the newest: they cover the gap when there are enough of them and the
+    // one just before the gap is the last one stored (histories are append-only).
+    if (missing <= embedded.length) {
+      const before = embedded[embedded.length - missing - 1];
+      if (!stored.lastHistoryId || !before || before.id === String(stored.lastHistoryId)) {
+        if (before || missing === embedded.length) {
+          issue.histories = embedded.slice(embedded.length - missing);
+          issue.historiesFrom = stored.historyCount;
+          issue.historyTotal = total;
+          return { ...base, need: { kind: 'none' } };
+        }
+      }
+    }
+    const pages = Math.ceil(missing / CHANGELOG_PAGE_SIZE);
+    // A few pages from startAt beat re-reading a long known history in a bulk fetch.
+    if (pages <= options.perIssueMaxPages && stored.historyCount >= pages * CHANGELOG_PAGE_SIZE * 4) {
+      return { ...base, need: { kind: 'page', startAt: stored.historyCount } };
+    }
+    return { ...base, need: { kind: 'bulk', dropFirst: stored.historyCount } };
+  }
+  return { ...base, need: { kind: 'bulk', dropFirst: 0 } };
+}
+
+interface BulkResponse {
+  issueChangeLogs?: Array<{ issueId: string; changeHistories?: JiraHistory[] }>;
+  nextPageToken?: string | null;
+}
+
+interface ChangelogPageResponse {
+  startAt?: number;
+  maxResults?: number;
+  total?: number;
+  isLast?: boolean;
+  values?: JiraHistory[];
+}
+
+export class ChangelogFetcher {
+  constructor(private readonly transport: JiraTransport, private readonly apiBase: string) {}
+
+  /** Complete histories of up to 1000 issues per call, oldest first. */
+  async bulk(issueIds: string[], signal?: AbortSignal, context?: string): Promise<Map<string, JiraHistory[]>> {
+    const out = new Map<string, JiraHistory[]>(issueIds.map(id => [id, []]));
+    for (let i = 0; i < issueIds.length; i += BULKFETCH_MAX_ISSUES) {
+      const chunk = issueIds.slice(i, i + BULKFETCH_MAX_ISSUES);
+      let nextPageToken: string | undefined;
+      do {
+        const response = await this.transport.request<BulkResponse>('POST', '/rest/api/3/changelog/bulkfetch', {
+          body: { issueIdsOrKeys: chunk, maxResults: BULKFETCH_MAX_HISTORIES, ...(nextPageToken ? { nextPageToken } : {}) },
+          signal,
+          context,
+        });
+        for (const log of response.issueChangeLogs ?? []) {
+          const list = out.get(String(log.issueId));
+          if (list) list.push(...(log.changeHistories ?? []));
+        }
+        nextPageToken = response.nextPageToken ?? undefined;
+      } while (nextPageToken);
+    }
+    return out;
+  }
+
+  /** Histories from `startAt` on, 100 a page. */
+  async fromStart(issueId: string, startAt: number, signal?: AbortSignal, context?: string): Promise<{ histories: JiraHistory[]; total: number }> {
+    const histories: JiraHistory[] = [];
+    let at = startAt;
+    let total = startAt;
+    for (;;) {
+      const page = await this.transport.request<ChangelogPageResponse>('GET', `${this.apiBase}/issue/${issueId}/changelog`, {
+        query: { startAt: at, maxResults: CHANGELOG_PAGE_SIZE },
+        signal,
+        context,
+      });
+      const values = page.values ?? [];
+      histories.push(...values);
+      total = page.total ?? at + values.length;
+      at += values.length;
+      if (page.isLast || values.length === 0 || at >= total) break;
+    }
+    return { histories, total };
+  }
+
+  /** Data Center: the whole changelog of one issue (the issue endpoint is not truncated there). */
+  async dataCenterIssue(issueId: string, signal?: AbortSignal, context?: string): Promise<{ histories: JiraHistory[]; total: number } | undefined> {
+    const issue = await this.transport.request<RawIssue>('GET', `${this.apiBase}/issue/${issueId}`, {
+      query: { expand: 'changelog', fields: 'updated' },
+      signal,
+      context,
+    });
+    const histories = issue.changelog?.histories ?? [];
+    return { histories, total: Math.max(issue.changelog?.total ?? histories.length, histories.length) };
+  }
+}
+
+/**
+ * Turns searched pages into pages of complete issues, in order. Issues needing a bulk fetch are
+ * collected across pages until a batch is full (or the buffer cap or the end is reached), so one
+ * bulk call serves up to 1000 issues.
+ */
+export async function* completePages(
+  source: AsyncIterable<RawPage>,
+  fetcher: ChangelogFetcher,
+  options: ChangelogOptions,
+): AsyncGenerator<IssuePage> {
+  let buffered: Pending[][] = [];
+  let bufferedIssues = 0;
+  let bulkWaiting = 0;
+
+  const flush = async (): Promise<IssuePage[]> => {
+    const pages = buffered;
+    buffered = [];
+    bufferedIssues = 0;
+    bulkWaiting = 0;
+    await completeAll(pages.flat(), fetcher, options);
+    return pages.map(page => ({ issues: page.map(p => p.issue), isLast: false }));
+  };
+
+  for await (const raw of source) {
+    const stored = options.storedHistories && raw.issues.length ? await options.storedHistories(raw.issues.map(i => String(i.id))) : undefined;
+    const planned = raw.issues.map(issue => planIssue(issue, stored?.get(String(issue.id)), options));
+    buffered.push(planned);
+    bufferedIssues += planned.length;
+    bulkWaiting += planned.filter(p => p.need.kind === 'bulk').length;
+    const mustFlush = raw.isLast || bulkWaiting === 0 || bulkWaiting >= options.batchIssues || bufferedIssues >= options.maxBufferedIssues;
+    if (!mustFlush) continue;
+    const pages = await flush();
+    if (raw.isLast && pages.length) pages[pages.length - 1].isLast = true;
+    for (const page of pages) yield page;
+    if (raw.isLast) return;
+  }
+  // The source ended without a last page (it should not): deliver what is held.
+  if (buffered.length) {
+    const pages = await flush();
+    pages[pages.length - 1].isLast = true;
+    for (const page of pages) yield page;
+  }
+}
+
+async function completeAll(pending: Pending[], fetcher: ChangelogFetcher, options: ChangelogOptions): Promise<void> {
+  const { signal, context } = options;
+  const bulk = pending.filter(p => p.need.kind === 'bulk');
+  const singles = pending.filter(p => p.need.kind === 'page' || p.need.kind === 'dc-issue');
+
+  const bulkResults = bulk.length ? await fetcher.bulk(bulk.map(p => p.issue.id), signal, context) : new Map<string, JiraHistory[]>();
+  for (const p of bulk) applyFetched(p, bulkResults.get(p.issue.id) ?? [], 0, (p.need as { dropFirst: number }).dropFirst);
+
+  // Per-issue calls go side by side; the limiter keeps them within the instance's budget.
+  await Promise.all(
+    singles.map(async p => {
+      if (p.need.kind === 'page') {
+        // One known history is re-read, to check it is the last one stored (append-only).
+        const startAt = Math.max(0, p.need.startAt - 1);
+        const { histories, total } = await fetcher.fromStart(p.issue.id, startAt, signal, context);
+        if (!applyFetched(p, histories, startAt, p.need.startAt, total)) {
+          const full = await fetcher.fromStart(p.issue.id, 0, signal, context);
+          applyFetched(p, full.histories, 0, 0, full.total);
+        }
+      } else {
+        const result = await fetcher.dataCenterIssue(p.issue.id, signal, context);
+        applyFetched(p, result?.histories ?? [], 0, p.stored?.historyCount ?? 0, result?.total);
+      }
+    }),
+  );
+}
+
+/**
+ * Installs fetched histories: `offset` is where `fetched` starts in the full list; the first
+ * `dropFirst` (known) histories are left out, and `historiesFrom` says so. False when the fetched
+ * part starts after an offset and does not continue the stored history. Refuses a list shorter
+ * than the count Jira reported: a truncated history is never handed on as whole.
+ */
+function applyFetched(p: Pending, fetched: JiraHistory[], offset: number, dropFirst: number, reportedByFetch?: number): boolean {
+  const { issue, stored } = p;
+  let histories = orderHistories(fetched);
+  const fullCount = offset + histories.length;
+  const expected = Math.max(p.reportedTotal ?? 0, reportedByFetch ?? 0);
+  if (fullCount < expected) {
+    throw new IncompleteChangelogError(`issue ${issue.key} (${issue.id}): Jira reported ${expected} histories but returned ${fullCount}`);
+  }
+  let from = offset;
+  if (dropFirst > offset && dropFirst <= fullCount) {
+    // Histories are append-only: the one just before the new ones must be the last one stored.
+    const lastKnown = histories[dropFirst - offset - 1];
+    if (!stored?.lastHistoryId || lastKnown.id === String(stored.lastHistoryId)) {
+      histories = histories.slice(dropFirst - offset);
+      from = dropFirst;
+    } else if (offset > 0) {
+      return false;
+    }
+  } else if (offset > 0) {
+    return false;
+  }
+  issue.histories = histories;
+  issue.historyTotal = fullCount;
+  if (from > 0) issue.historiesFrom = from;
+  else delete issue.historiesFrom;
+  return true;
+}

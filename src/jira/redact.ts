@@ -1,0 +1,42 @@
+/** Keeps secrets out of logs and error messages: every known secret is replaced by `***`. */
+
+export interface JiraLogger {
+  info(message: string, meta?: Record<string, unknown>): void;
+  warn(message: string, meta?: Record<string, unknown>): void;
+  error(message: string, meta?: Record<string, unknown>): void;
+  debug(message: string, meta?: Record<string, unknown>): void;
+}
+
+export class Redactor {
+  private readonly secrets = new Set<string>();
+
+  add(secret: string | undefined): void {
+    // Very short strings would blank out ordinary words; real tokens are long.
+    if (secret && secret.length >= 6) {
+      this.secrets.add(secret);
+      this.secrets.add(encodeURIComponent(secret));
+    }
+  }
+
+  redact(text: string): string {
+    let out = text;
+    // Longest first, so a secret containing another is replaced whole.
+    for (const secret of [...this.secrets].sort((a, b) => b.length - a.length)) out = out.split(secret).join('***');
+    return out;
+  }
+
+  /** A copy of the error with secrets removed from its message (and its cause's). */
+  scrub<E>(error: E): E {
+    if (error instanceof Error) {
+      error.message = this.redact(error.message);
+      if (error.stack) error.stack = this.redact(error.stack);
+    }
+    return error;
+  }
+
+  logger(inner: JiraLogger): JiraLogger {
+    const wrap = (level: keyof JiraLogger) => (message: string, meta?: Record<string, unknown>) =>
+      inner[level](this.redact(message), meta && JSON.parse(this.redact(JSON.stringify(meta))));
+    return { info: wrap('info'), warn: wrap('warn'), error: wrap('error'), debug: wrap('debug') };
+  }
+}

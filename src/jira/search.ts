@@ -1,0 +1,201 @@
+/**
+ * Paging a JQL search, one interface over both deployments:
+ * - Cloud: `POST /rest/api/3/search/jql` with `nextPageToken` (the old search answers 410 there).
+ * - Data Center: `POST /rest/api/2/search` with a moving JQL bound. Each page asks for
+ *   `updated >= <minute of the last issue seen>` ordered by `updated ASC, key ASC`, skipping what it
+ *   has already read; so the offset stays tiny (never past the 10,000 result window) and an issue
+ *   edited between pages, which jumps to the end of the order, cannot shift an unread one out of
+ *   the next page (the classic offset-paging loss).
+ * Both de-duplicate: an issue already delivered comes again only in a newer version.
+ */
+import type { JiraHistory } from './types';
+import type { JiraTransport } from './transport';
+import { jqlDateAtOrBeforeIn, parseJiraTimestamp } from './time';
+
+/** An issue as the search returns it, changelog possibly embedded and truncated. */
+export interface RawIssue {
+  id: string;
+  key: string;
+  fields: Record<string, unknown>;
+  changelog?: { startAt?: number; maxResults?: number; total?: number; histories?: JiraHistory[] };
+}
+
+export interface RawPage {
+  issues: RawIssue[];
+  isLast: boolean;
+}
+
+export interface RawSearchRequest {
+  jql: string;
+  fields: string[];
+  pageSize: number;
+  expandChangelog: boolean;
+  signal?: AbortSignal;
+  context?: string;
+}
+
+/** Largest startAt an OpenSearch-backed Data Center accepts (`max_result_window`). */
+export const DC_RESULT_WINDOW = 10_000;
+
+interface CloudSearchResponse {
+  issues?: RawIssue[];
+  isLast?: boolean;
+  nextPageToken?: string;
+}
+
+interface DcSearchResponse {
+  issues?: RawIssue[];
+  startAt?: number;
+  maxResults?: number;
+  total?: number;
+}
+
+/** Splits `... ORDER BY ...` off a JQL query. */
+export function splitOrderBy(jql: string): { where: string; orderBy?: string } {
+  // The last ORDER BY is the top-level one; quoted text containing "order by" is rare enough.
+  let index = -1;
+  const re = /\border\s+by\b/gi;
+  for (let m = re.exec(jql); m; m = re.exec(jql)) index = m.index;
+  if (index < 0) return { where: jql.trim() };
+  return { where: jql.slice(0, index).trim(), orderBy: jql.slice(index).replace(/^order\s+by\s+/i, '').trim() };
+}
+
+function updatedMsOf(issue: RawIssue): number | undefined {
+  const updated = issue.fields?.updated;
+  if (typeof updated !== 'string') return undefined;
+  try {
+    return parseJiraTimestamp(updated);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Remembers which version of each issue was delivered, so none is delivered twice. */
+export class DeliveredVersions {
+  private readonly seen = new Map<string, number>();
+
+  /** True when this issue (in this version or a newer one) went out already. */
+  isDuplicate(issue: RawIssue): boolean {
+    const updated = updatedMsOf(issue) ?? Number.NEGATIVE_INFINITY;
+    const previous = this.seen.get(String(issue.id));
+    return previous !== undefined && previous >= updated;
+  }
+
+  mark(issue: RawIssue): void {
+    this.seen.set(String(issue.id), updatedMsOf(issue) ?? Number.NEGATIVE_INFINITY);
+  }
+
+  /** Forgets issues last updated before `ms`: a query bounded at `ms` can return them only after an edit. */
+  forgetBefore(ms: number): void {
+    for (const [id, updated] of this.seen) if (updated < ms) this.seen.delete(id);
+  }
+
+  get size(): number {
+    return this.seen.size;
+  }
+}
+
+export async function* searchCloud(transport: JiraTransport, request: RawSearchRequest): AsyncGenerator<RawPage> {
+  let nextPageToken: string | undefined;
+  const delivered = new DeliveredVersions();
+  for (;;) {
+    const response = await transport.request<CloudSearchResponse>('POST', '/rest/api/3/search/jql', {
+      body: {
+        jql: request.jql,
+        fields: request.fields,
+        maxResults: request.pageSize,
+        ...(request.expandChangelog ? { expand: 'changelog' } : {}),
+        ...(nextPageToken ? { nextPageToken } : {}),
+      },
+      signal: request.signal,
+      context: request.context,
+    });
+    const issues = (response.issues ?? []).filter(issue => !delivered.isDuplicate(issue));
+    issues.forEach(issue => delivered.mark(issue));
+    const isLast = !response.nextPageToken || response.isLast === true;
+    yield { issues, isLast };
+    if (isLast) return;
+    nextPageToken = response.nextPageToken;
+  }
+}
+
+export interface DcSearchOptions extends RawSearchRequest {
+  /** The searching user's zone, to render the moving bound. */
+  timeZone: () => Promise<string>;
+}
+
+const KEYSET_ORDER = /^updated(\s+asc)?(\s*,\s*(key|issuekey|id)(\s+asc)?)?$/i;
+
+/**
+ * Data Center paging by a moving `updated` bound (see the module comment). A query with another
+ * ORDER BY falls back to offset paging and stops with a clear error at the result window.
+ */
+export async function* searchDataCenter(transport: JiraTransport, request: DcSearchOptions): AsyncGenerator<RawPage> {
+  const { where, orderBy } = splitOrderBy(request.jql);
+  const keyset = !orderBy || KEYSET_ORDER.test(orderBy);
+  const fields = keyset && !request.fields.includes('updated') ? [...request.fields, 'updated'] : request.fields;
+  const delivered = new DeliveredVersions();
+  let boundMs: number | undefined;
+  let startAt = 0;
+
+  for (;;) {
+    let jql = request.jql;
+    if (keyset) {
+      const bound = boundMs === undefined ? '' : `updated >= "${jqlDateAtOrBeforeIn(boundMs, await request.timeZone())}"`;
+      const clauses = [where && `(${where})`, bound].filter(Boolean).join(' AND ');
+      jql = `${clauses} ORDER BY updated ASC, key ASC`.trim();
+    } else if (startAt >= DC_RESULT_WINDOW) {
+      throw new Error(
+        `${request.context ? `${request.context}: ` : ''}cannot page past ${DC_RESULT_WINDOW} results of a Data Center search ordered by "${orderBy}"; order by updated to page by a moving bound`,
+      );
+    }
+    const response = await transport.request<DcSearchResponse>('POST', '/rest/api/2/search', {
+      body: {
+        jql,
+        startAt,
+        maxResults: request.pageSize,
+        fields,
+        ...(request.expandChangelog ? { expand: ['changelog'] } : {}),
+      },
+      signal: request.signal,
+      context: request.context,
+    });
+    const page = response.issues ?? [];
+    const total = response.total ?? 0;
+    const fresh = page.filter(issue => !delivered.isDuplicate(issue));
+    fresh.forEach(issue => delivered.mark(issue));
+    const exhausted = page.length === 0 || startAt + page.length >= total;
+
+    if (!keyset) {
+      startAt += page.length;
+      yield { issues: fresh, isLast: exhausted };
+      if (exhausted) return;
+      continue;
+    }
+
+    const lastUpdated = page.length ? updatedMsOf(page[page.length - 1]) : undefined;
+    if (exhausted || lastUpdated === undefined) {
+      yield { issues: fresh, isLast: true };
+      return;
+    }
+    const boundMinute = Math.floor(lastUpdated / 60_000) * 60_000;
+    const sameBound = boundMs !== undefined && Math.floor(boundMs / 60_000) * 60_000 === boundMinute;
+    if (!fresh.length || sameBound) {
+      // No progress past the minute (a dense minute, or a DST fold widening the bound): page on by offset.
+      startAt += page.length - (fresh.length ? 1 : 0);
+    } else {
+      // From the minute of the last issue seen: the ones already read in that minute sort first, so
+      // skip them by offset. One step back tolerates one of them being edited (and moving to the
+      // end of the order) meanwhile; the delivered set drops the repeat.
+      boundMs = lastUpdated;
+      startAt = Math.max(0, page.filter(issue => (updatedMsOf(issue) ?? 0) >= boundMinute).length - 1);
+      delivered.forgetBefore(boundMinute - 3 * 3_600_000);
+    }
+    if (startAt >= DC_RESULT_WINDOW) {
+      throw new Error(
+        `${request.context ? `${request.context}: ` : ''}more than ${DC_RESULT_WINDOW} issues were updated within the minute ${new Date(boundMinute).toISOString()}; a Data Center search cannot page through them`,
+      );
+    }
+    yield { issues: fresh, isLast: false };
+  }
+}
