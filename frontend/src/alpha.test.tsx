@@ -1,0 +1,27 @@
+import { describe, expect, it } from '@jest/globals';
+import type { Entity } from '@backstage/catalog-model';
+import { createExtensionTester } from '@backstage/frontend-test-utils';
+import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import jiraSyncPlugin, { entityJiraSyncCard, jiraSyncApi } from './alpha';
+
+function entityWith(annotations: Record<string, string>): Entity {
+  return { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'x', annotations } };
+}
+
+describe('new frontend system plugin', () => {
+  it('is the jira-sync plugin with the API and the entity card', () => {
+    expect(jiraSyncPlugin.id).toBe('jira-sync');
+    expect(String(entityJiraSyncCard)).toContain('entity-card');
+    expect(String(jiraSyncApi)).toContain('api');
+  });
+
+  it('shows the entity card only on entities with a Jira project key', () => {
+    const tester = createExtensionTester(entityJiraSyncCard);
+    const filter = tester.get(EntityCardBlueprint.dataRefs.filterFunction) as (entity: Entity) => boolean;
+
+    expect(filter(entityWith({ 'jira/project-key': 'SHOP' }))).toBe(true);
+    expect(filter(entityWith({ 'jira/project-key': 'SHOP', 'jira/component': 'Checkout' }))).toBe(true);
+    expect(filter(entityWith({ 'jira/component': 'Checkout' }))).toBe(false);
+    expect(filter(entityWith({ 'jira/label': 'payments' }))).toBe(false);
+  });
+});

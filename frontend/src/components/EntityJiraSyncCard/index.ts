@@ -1,0 +1,2 @@
+export { EntityJiraSyncCard } from './EntityJiraSyncCard';
+export type { EntityJiraSyncCardProps } from './EntityJiraSyncCard';

@@ -1,0 +1,36 @@
+import {
+  createApiFactory,
+  createComponentExtension,
+  createPlugin,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/core-plugin-api';
+import { jiraSyncApiRef } from './api/JiraSyncApi';
+import { JiraSyncClient } from './api/JiraSyncClient';
+
+/** The jira-sync plugin for apps on the legacy frontend system. @public */
+export const jiraSyncPlugin = createPlugin({
+  id: 'jira-sync',
+  apis: [
+    createApiFactory({
+      api: jiraSyncApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) => new JiraSyncClient({ discoveryApi, fetchApi }),
+    }),
+  ],
+});
+
+/**
+ * The entity card for the legacy frontend system; put it on entity pages inside
+ * `<EntitySwitch.Case if={isJiraSyncAvailable}>`.
+ *
+ * @public
+ */
+export const EntityJiraSyncCard = jiraSyncPlugin.provide(
+  createComponentExtension({
+    name: 'EntityJiraSyncCard',
+    component: {
+      lazy: () => import('./components/EntityJiraSyncCard').then(m => m.EntityJiraSyncCard),
+    },
+  }),
+);
