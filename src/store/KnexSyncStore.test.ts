@@ -131,6 +131,36 @@ describe.each(databases.eachSupportedId())('KnexSyncStore on %p', databaseId => 
     expect(String(row.last_history_id)).toBe('12');
   });
 
+  it('lets the newer version win when an older writer commits last', async () => {
+    const { knex, store } = await setup();
+    const older = version(1, { updatedMs: BASE_MS + 2 * HOUR, status: 'In Progress' }, [history(10)]);
+    const newer = version(1, { updatedMs: BASE_MS + 5 * HOUR, status: 'Done' }, [history(11)]);
+    if (databaseId === 'POSTGRES_15') {
+      // Hold history 10 in an open transaction so the older writer stalls after its lookup.
+      const blocker = await knex.transaction();
+      await blocker('jira_sync_histories').insert({ instance: 'cloud', history_id: '10', issue_id: '1', created_ms: 1, created_raw: 'x' });
+      const olderWrite = store.writePage({ syncId: 'a', instance: 'cloud', versions: [older], nowMs: NOW });
+      for (let i = 0; i < 100; i++) {
+        const { rows } = await knex.raw("select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'");
+        if (Number(rows[0].n) > 0) break;
+        await new Promise(r => setTimeout(r, 20));
+      }
+      await store.writePage({ syncId: 'b', instance: 'cloud', versions: [newer], nowMs: NOW });
+      await blocker.rollback();
+      await olderWrite;
+    } else {
+      // One SQLite connection serialises writers: the older page simply comes second.
+      await Promise.all([
+        store.writePage({ syncId: 'b', instance: 'cloud', versions: [newer], nowMs: NOW }),
+        store.writePage({ syncId: 'a', instance: 'cloud', versions: [older], nowMs: NOW }),
+      ]);
+    }
+    const row = await knex('jira_sync_issues').first();
+    expect([row.status, Number(row.updated_ms)]).toEqual(['Done', BASE_MS + 5 * HOUR]);
+    // Both writers' histories are kept.
+    expect((await knex('jira_sync_histories').orderBy('history_id')).map(h => String(h.history_id))).toEqual(['10', '11']);
+  });
+
   it('appends histories without duplicates and keeps the history totals true', async () => {
     const { knex, store } = await setup();
     const h11 = history(11, [{ field: 'status', from: 'To Do', to: 'In Progress' }, { field: 'assignee', from: null, to: 'Ada' }]);
@@ -193,6 +223,7 @@ describe.each(databases.eachSupportedId())('KnexSyncStore on %p', databaseId => 
 
     const invalid = version(3, {}, [history(31)]);
     (invalid.issue as any).issueKey = null; // violates NOT NULL after histories were already inserted
+    // Matched by message: better-sqlite3's SqliteError can stem from another test file's realm, which toThrow() misses.
     await expect(
       store.writePage({
         syncId: 's1',
@@ -205,7 +236,7 @@ describe.each(databases.eachSupportedId())('KnexSyncStore on %p', databaseId => 
         state: { syncId: 's1', instance: 'cloud', watermarkMs: 2, resumePoint: { page: 2 } },
         nowMs: NOW + 1,
       }),
-    ).rejects.toThrow();
+    ).rejects.toMatchObject({ message: expect.stringMatching(/NOT NULL constraint failed|violates not-null constraint/) });
 
     expect(await everything(knex)).toEqual(before);
     expect(await store.getState('s1')).toMatchObject({ watermarkMs: 1, resumePoint: { page: 1 } });
@@ -261,6 +292,14 @@ describe.each(databases.eachSupportedId())('KnexSyncStore on %p', databaseId => 
     expect(await knex('jira_sync_issue_scopes').where({ issue_id: '1' })).toHaveLength(0);
   });
 
+  it('refuses a version of another instance than the page\'s', async () => {
+    const { knex, store } = await setup();
+    await expect(
+      store.writePage({ syncId: 's1', instance: 'dc', versions: [version(1, { instance: 'cloud' })], nowMs: NOW }),
+    ).rejects.toThrow(/instance "cloud"/);
+    expect(await knex('jira_sync_issues')).toHaveLength(0);
+  });
+
   it('a webhook write (no sync) changes no scope and no checkpoint', async () => {
     const { knex, store } = await setup();
     const result = await store.writePage({ syncId: null, instance: 'cloud', versions: [version(1)], nowMs: NOW });
@@ -308,7 +347,7 @@ describe.each(databases.eachSupportedId())('KnexSyncStore on %p', databaseId => 
     const { store } = await setup();
     expect(await store.getState('s1')).toBeUndefined();
     await store.saveState({ syncId: 's1', instance: 'cloud', watermarkMs: 10, specHash: 'h1', fetchedFields: ['summary', 'status'], resumePoint: { cursorMs: 3 } }, NOW);
-    await store.saveState({ syncId: 's1', instance: 'cloud', lastFullMs: 20, resumePoint: null }, NOW + 1);
+    await store.saveState({ syncId: 's1', instance: 'cloud', lastFullMs: 20, resumePoint: null, scopeJql: 'project = ABC' }, NOW + 1);
     expect(await store.getState('s1')).toEqual({
       syncId: 's1',
       instance: 'cloud',
@@ -319,6 +358,7 @@ describe.each(databases.eachSupportedId())('KnexSyncStore on %p', databaseId => 
       specHash: 'h1',
       fieldsHash: null,
       fetchedFields: ['summary', 'status'],
+      scopeJql: 'project = ABC',
     });
   });
 

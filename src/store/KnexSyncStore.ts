@@ -64,6 +64,7 @@ const STATE_COLUMNS: Array<[keyof SyncStateRecord, string, (v: any) => unknown]>
   ['specHash', 'spec_hash', v => v],
   ['fieldsHash', 'fields_hash', v => v],
   ['fetchedFields', 'fetched_fields', jsonOrNull],
+  ['scopeJql', 'scope_jql', v => v],
 ];
 
 const COUNTER_COLUMNS: Array<[keyof RunCounters, string]> = [
@@ -101,6 +102,10 @@ export class KnexSyncStore implements SyncStore, ReprojectionStore, OAuthTokenSt
     nowMs: number;
   }): Promise<PageWriteResult> {
     const { syncId, instance, versions, state, nowMs } = input;
+    const foreign = versions.find(v => v.issue.instance !== instance);
+    if (foreign) {
+      throw new Error(`issue ${foreign.issue.issueKey} belongs to instance "${foreign.issue.instance}", not to the page's "${instance}"`);
+    }
     return this.knex.transaction(async tx => {
       const result: PageWriteResult = { inserted: 0, updated: 0, unchanged: 0, stale: 0, restored: 0, historiesWritten: 0 };
       const issueIds = [...new Set(versions.map(v => v.issue.issueId))];
@@ -108,7 +113,7 @@ export class KnexSyncStore implements SyncStore, ReprojectionStore, OAuthTokenSt
       const storedBefore = new Map(stored);
 
       // Decide every version against what is stored (and what this page already applied).
-      const toWrite = new Map<string, { version: IssueVersion; wasDeleted: boolean; isNew: boolean }>();
+      const toWrite = new Map<string, { version: IssueVersion }>();
       const toRestore = new Set<string>();
       for (const version of versions) {
         const id = version.issue.issueId;
@@ -126,14 +131,13 @@ export class KnexSyncStore implements SyncStore, ReprojectionStore, OAuthTokenSt
         if (decision === 'insert') result.inserted++;
         else if (decision === 'update') result.updated++;
         else result.unchanged++;
+        // Restored counts alongside updated/unchanged: a soft-deleted issue Jira still returns comes back.
         if (current?.deleted) {
           result.restored++;
           if (decision === 'unchanged') toRestore.add(id);
         }
-        if (decision !== 'unchanged') {
-          const earlier = toWrite.get(id);
-          toWrite.set(id, { version, wasDeleted: earlier?.wasDeleted ?? !!current?.deleted, isNew: earlier?.isNew ?? !current });
-        }
+        // The last applied version of an issue in the page is the one written.
+        if (decision !== 'unchanged') toWrite.set(id, { version });
         stored.set(id, {
           updatedMs: version.issue.updatedMs,
           historyCount: Math.max(version.issue.historyCount, current?.historyCount ?? 0),
@@ -186,8 +190,9 @@ export class KnexSyncStore implements SyncStore, ReprojectionStore, OAuthTokenSt
           .update({ deleted_ms: null, deleted_reason: null });
       }
 
-      await this.replaceLinks(tx, instance, [...toWrite.values()].map(w => w.version));
+      await this.replaceLinks(tx, instance, rows.length ? [...toWrite.values()].map(w => w.version).sort((a, b) => compareIds(a.issue.issueId, b.issue.issueId)) : []);
 
+      // Every version read by the sync, stale ones included, proves the sync still sees the issue.
       if (syncId !== null && issueIds.length) {
         const scopeRows = [...issueIds].sort(compareIds).map(issue_id => ({ sync_id: syncId, instance, issue_id, seen_ms: nowMs }));
         for (const batch of chunk(scopeRows, rowsPerStatement(tx, 4))) {

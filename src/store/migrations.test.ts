@@ -1,4 +1,5 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
+import type { Knex } from 'knex';
 import { resolve } from 'node:path';
 
 const migrationsDirectory = resolve(__dirname, '../../migrations');
@@ -18,6 +19,15 @@ const tables = [
 
 jest.setTimeout(60_000);
 
+async function indexNames(knex: Knex, table: string): Promise<string[]> {
+  if (knex.client.config.client === 'pg') {
+    const { rows } = await knex.raw('select indexname as name from pg_indexes where tablename = ?', [table]);
+    return rows.map((r: { name: string }) => r.name);
+  }
+  const rows = await knex.raw("select name from sqlite_master where type = 'index' and tbl_name = ?", [table]);
+  return rows.map((r: { name: string }) => r.name);
+}
+
 describe('migrations', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 
@@ -27,6 +37,7 @@ describe('migrations', () => {
     for (const table of tables) {
       expect(await knex.schema.hasTable(table)).toBe(true);
     }
+    expect(await indexNames(knex, 'jira_sync_issues')).toContain('jira_sync_issues_issue_key_idx');
     // A Jira id beyond 2^31 survives the round trip: ids are bigint on both engines.
     await knex('jira_sync_issues').insert({
       instance: 'cloud',
@@ -52,5 +63,10 @@ describe('migrations', () => {
     }
     await knex.migrate.latest({ directory: migrationsDirectory });
     expect(await knex.schema.hasTable('jira_sync_issues')).toBe(true);
+
+    // The last migration alone rolls back cleanly (its index goes, the table stays).
+    await knex.migrate.down({ directory: migrationsDirectory, name: '20261125020000_issue_key_lookup_index.js' });
+    expect(await indexNames(knex, 'jira_sync_issues')).not.toContain('jira_sync_issues_issue_key_idx');
+    expect(await indexNames(knex, 'jira_sync_issues')).toContain('jira_sync_issues_key_idx');
   });
 });

@@ -181,6 +181,7 @@ export function stateFromRow(row: Row): SyncStateRecord {
     specHash: row.spec_hash ?? null,
     fieldsHash: row.fields_hash ?? null,
     fetchedFields: parseJson<string[] | null>(row.fetched_fields, null),
+    scopeJql: row.scope_jql ?? null,
   };
 }
 

@@ -1,0 +1,273 @@
+import { describe, expect, it, jest } from '@jest/globals';
+import { TestDatabases } from '@backstage/backend-test-utils';
+import { createKnexIssueQueryStore, InvalidCursorError } from './KnexIssueQueryStore';
+import { createKnexSyncStore } from './KnexSyncStore';
+import { BASE_MS, HOUR, history, link, migrated, version } from './testFixtures';
+import type { IssueFilter, IssueListItem, IssuePageRequest, IssueQueryStore } from './types';
+
+jest.setTimeout(60_000);
+
+const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+const NOW = BASE_MS + 1000 * HOUR;
+
+/** A small, varied set of issues: each filter below singles out a known subset. */
+const fixtureVersions = () => [
+  version(1, {
+    summary: 'Fix Login page', status: 'In Progress', statusCategory: 'indeterminate', issueType: 'Bug',
+    assigneeAccountId: 'ada', labels: ['backend'], components: ['API'], customFields: { team: 'core', points: 5, tags: ['x', 'y'] },
+    updatedMs: BASE_MS + 10 * HOUR, createdMs: BASE_MS + 1 * HOUR,
+  }),
+  version(2, {
+    summary: 'Backend API 50% faster', labels: ['backend-api', 'perf'], components: ['API Gateway'], customFields: { team: 'edge', points: 3 },
+    updatedMs: BASE_MS + 20 * HOUR, createdMs: BASE_MS + 2 * HOUR,
+  }),
+  version(3, {
+    summary: 'Write docs (500 pages)', status: 'Done', statusCategory: 'done', resolvedMs: BASE_MS + 30 * HOUR,
+    labels: ['a,', ',b', 'say"hi"'], components: [], customFields: { team: 'core', flag: true },
+    updatedMs: BASE_MS + 30 * HOUR, createdMs: BASE_MS + 3 * HOUR,
+  }),
+  version(4, {
+    issueKey: 'XYZ-4', projectKey: 'XYZ', summary: 'login_form broken', issueType: 'Bug', assigneeAccountId: 'bob',
+    labels: ['_backend%'], customFields: { team: 'core-platform' },
+    updatedMs: BASE_MS + 40 * HOUR, createdMs: BASE_MS + 4 * HOUR,
+  }),
+];
+
+const keysOf = (items: IssueListItem[]) => items.map(i => i.issueKey);
+
+async function listAll(query: IssueQueryStore, filter: IssueFilter, page: IssuePageRequest = {}) {
+  return keysOf((await query.listIssues(filter, { limit: 500, ...page })).items).sort();
+}
+
+describe.each(databases.eachSupportedId())('KnexIssueQueryStore on %p', databaseId => {
+  async function setup() {
+    const knex = await migrated(await databases.init(databaseId));
+    const store = createKnexSyncStore(knex);
+    const query = createKnexIssueQueryStore(knex);
+    return { knex, store, query };
+  }
+
+  async function withFixture() {
+    const ctx = await setup();
+    await ctx.store.writePage({ syncId: 's1', instance: 'cloud', versions: fixtureVersions(), nowMs: NOW });
+    await ctx.store.writePage({ syncId: 's2', instance: 'dc', versions: [version(1, { instance: 'dc', summary: 'Same id, other instance' })], nowMs: NOW });
+    return ctx;
+  }
+
+  it('filters by every attribute', async () => {
+    const { query, store } = await withFixture();
+    expect(await listAll(query, {})).toEqual(['ABC-1', 'ABC-1', 'ABC-2', 'ABC-3', 'XYZ-4']);
+    expect(await listAll(query, { instance: 'dc' })).toEqual(['ABC-1']);
+    expect(await listAll(query, { instance: 'cloud', projectKeys: ['XYZ'] })).toEqual(['XYZ-4']);
+    expect(await listAll(query, { instance: 'cloud', projectKeys: ['XYZ', 'ABC'] })).toEqual(['ABC-1', 'ABC-2', 'ABC-3', 'XYZ-4']);
+    expect(await listAll(query, { instance: 'cloud', keys: ['abc-2', 'XYZ-4'] })).toEqual(['ABC-2', 'XYZ-4']);
+    expect(await listAll(query, { status: 'Done' })).toEqual(['ABC-3']);
+    expect(await listAll(query, { statusCategory: 'indeterminate' })).toEqual(['ABC-1']);
+    expect(await listAll(query, { instance: 'cloud', statusCategory: ['new', 'indeterminate'] })).toEqual(['ABC-1', 'ABC-2', 'XYZ-4']);
+    expect(await listAll(query, { issueType: 'Bug' })).toEqual(['ABC-1', 'XYZ-4']);
+    expect(await listAll(query, { assigneeAccountId: 'bob' })).toEqual(['XYZ-4']);
+    expect(await listAll(query, { updatedSinceMs: BASE_MS + 30 * HOUR })).toEqual(['ABC-3', 'XYZ-4']);
+    expect(await listAll(query, { component: 'API' })).toEqual(['ABC-1']);
+    expect(await listAll(query, { component: 'API Gateway' })).toEqual(['ABC-2']);
+
+    // Soft-deleted issues only on request.
+    await store.removeFromScope({ syncId: 's1', instance: 'cloud', goneIds: ['2'], reason: 'gone', nowMs: NOW + 1 });
+    expect(await listAll(query, { instance: 'cloud' })).toEqual(['ABC-1', 'ABC-3', 'XYZ-4']);
+    const withDeleted = await query.listIssues({ instance: 'cloud', includeDeleted: true });
+    expect(keysOf(withDeleted.items).sort()).toEqual(['ABC-1', 'ABC-2', 'ABC-3', 'XYZ-4']);
+    expect(withDeleted.items.find(i => i.issueKey === 'ABC-2')).toMatchObject({ deletedMs: NOW + 1, deletedReason: 'gone' });
+  });
+
+  it('matches labels as exact elements, wildcards and quotes included', async () => {
+    const { query } = await withFixture();
+    expect(await listAll(query, { label: 'backend' })).toEqual(['ABC-1']);
+    expect(await listAll(query, { label: 'backend-api' })).toEqual(['ABC-2']);
+    expect(await listAll(query, { label: 'BACKEND' })).toEqual([]);
+    expect(await listAll(query, { label: 'api' })).toEqual([]);
+    expect(await listAll(query, { label: '_backend%' })).toEqual(['XYZ-4']);
+    expect(await listAll(query, { label: '%' })).toEqual([]);
+    expect(await listAll(query, { label: '_' })).toEqual([]);
+    expect(await listAll(query, { label: 'say"hi"' })).toEqual(['ABC-3']);
+    expect(await listAll(query, { label: 'hi' })).toEqual([]);
+    // `["a,",",b"]` contains the text `","` between its elements: still no label ",".
+    expect(await listAll(query, { label: ',' })).toEqual([]);
+    expect(await listAll(query, { label: 'a,' })).toEqual(['ABC-3']);
+  });
+
+  it('matches mapped custom fields by value or array element', async () => {
+    const { query } = await withFixture();
+    expect(await listAll(query, { instance: 'cloud', customField: { alias: 'team', value: 'core' } })).toEqual(['ABC-1', 'ABC-3']);
+    expect(await listAll(query, { customField: { alias: 'points', value: 5 } })).toEqual(['ABC-1']);
+    expect(await listAll(query, { customField: { alias: 'points', value: '3' } })).toEqual(['ABC-2']);
+    expect(await listAll(query, { customField: { alias: 'tags', value: 'y' } })).toEqual(['ABC-1']);
+    expect(await listAll(query, { customField: { alias: 'flag', value: true } })).toEqual(['ABC-3']);
+    expect(await listAll(query, { customField: { alias: 'flag', value: '1' } })).toEqual([]);
+    expect(await listAll(query, { customField: { alias: 'missing', value: 'core' } })).toEqual([]);
+  });
+
+  it('searches summaries case-insensitively, taking % and _ literally', async () => {
+    const { query } = await withFixture();
+    expect(await listAll(query, { instance: 'cloud', text: 'LOGIN' })).toEqual(['ABC-1', 'XYZ-4']);
+    expect(await listAll(query, { text: '50%' })).toEqual(['ABC-2']);
+    expect(await listAll(query, { text: 'login_' })).toEqual(['XYZ-4']);
+    expect(await listAll(query, { text: 'n_p' })).toEqual([]);
+  });
+
+  it('sorts by updated, created and key in both orders', async () => {
+    const { query } = await withFixture();
+    const cloud = { instance: 'cloud' };
+    expect(keysOf((await query.listIssues(cloud)).items)).toEqual(['XYZ-4', 'ABC-3', 'ABC-2', 'ABC-1']);
+    expect(keysOf((await query.listIssues(cloud, { sort: 'updated', order: 'asc' })).items)).toEqual(['ABC-1', 'ABC-2', 'ABC-3', 'XYZ-4']);
+    expect(keysOf((await query.listIssues(cloud, { sort: 'created', order: 'desc' })).items)).toEqual(['XYZ-4', 'ABC-3', 'ABC-2', 'ABC-1']);
+    expect(keysOf((await query.listIssues(cloud, { sort: 'key', order: 'asc' })).items)).toEqual(['ABC-1', 'ABC-2', 'ABC-3', 'XYZ-4']);
+  });
+
+  it.each([
+    ['updated', 'desc'],
+    ['updated', 'asc'],
+    ['created', 'asc'],
+    ['key', 'desc'],
+  ] as const)('pages by cursor (%s %s) without losing or repeating rows while rows are inserted', async (sort, order) => {
+    const { store, query } = await setup();
+    // Pairs of issues share their sort value, so the tie-break on the id must hold.
+    const original = Array.from({ length: 23 }, (_, i) =>
+      version(i + 1, { issueKey: `P-${String(i + 1).padStart(3, '0')}`, updatedMs: BASE_MS + Math.floor(i / 2) * HOUR, createdMs: BASE_MS + Math.floor(i / 2) * HOUR }),
+    );
+    await store.writePage({ syncId: 's1', instance: 'cloud', versions: original, nowMs: NOW });
+
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    let extra = 100;
+    do {
+      const page = await query.listIssues({ instance: 'cloud', projectKeys: ['ABC'] }, { sort, order, limit: 5, cursor });
+      seen.push(...page.items.map(i => i.issueId));
+      cursor = page.nextCursor;
+      pages++;
+      // New rows land before, after and between the pages already read.
+      const inserted = [BASE_MS - HOUR, BASE_MS + 5 * HOUR, BASE_MS + 50 * HOUR].map(at => {
+        extra++;
+        return version(extra, { issueKey: `P-${extra}`, updatedMs: at, createdMs: at });
+      });
+      await store.writePage({ syncId: 's1', instance: 'cloud', versions: inserted, nowMs: NOW });
+    } while (cursor && pages < 50);
+
+    const originalIds = original.map(v => v.issue.issueId);
+    expect(seen.filter(id => originalIds.includes(id)).sort()).toEqual([...originalIds].sort());
+    expect(new Set(seen).size).toBe(seen.length);
+    // The original rows come in the requested order.
+    const sortedOriginal = [...original].sort((a, b) => {
+      const value = (v: typeof a) => (sort === 'key' ? v.issue.issueKey : sort === 'created' ? v.issue.createdMs : v.issue.updatedMs);
+      const cmp = value(a) < value(b) ? -1 : value(a) > value(b) ? 1 : Number(a.issue.issueId) - Number(b.issue.issueId);
+      return order === 'asc' ? cmp : -cmp;
+    });
+    expect(seen.filter(id => originalIds.includes(id))).toEqual(sortedOriginal.map(v => v.issue.issueId));
+  });
+
+  it('caps the page size at 500 and rejects foreign cursors', async () => {
+    const { store, query } = await setup();
+    await store.writePage({ syncId: 's1', instance: 'cloud', versions: Array.from({ length: 502 }, (_, i) => version(i + 1)), nowMs: NOW });
+    const page = await query.listIssues({}, { limit: 10_000 });
+    expect(page.items).toHaveLength(500);
+    const rest = await query.listIssues({}, { limit: 10_000, cursor: page.nextCursor });
+    expect(rest.items).toHaveLength(2);
+    expect(rest.nextCursor).toBeUndefined();
+    expect((await query.listIssues({})).items).toHaveLength(50);
+
+    await expect(query.listIssues({}, { cursor: 'not-a-cursor' })).rejects.toBeInstanceOf(InvalidCursorError);
+    // A cursor from another sort order is refused rather than misread.
+    await expect(query.listIssues({}, { sort: 'key', cursor: page.nextCursor })).rejects.toBeInstanceOf(InvalidCursorError);
+  });
+
+  it('gets one issue by key or id with custom fields and links', async () => {
+    const { store, query } = await withFixture();
+    await store.writePage({
+      syncId: 's1',
+      instance: 'cloud',
+      versions: [version(2, { updatedMs: BASE_MS + 50 * HOUR, customFields: { team: 'edge' } }, [history(21)], [link(7, 1), link(8, 3, 'inward')])],
+      nowMs: NOW,
+    });
+    const byKey = await query.getIssue('cloud', 'abc-2');
+    expect(byKey).toMatchObject({
+      instance: 'cloud', issueId: '2', issueKey: 'ABC-2', customFields: { team: 'edge' }, historyCount: 1, lastHistoryId: '21',
+      rawFields: { summary: 'Issue 2' }, deletedMs: null,
+    });
+    expect(byKey?.links).toEqual([
+      { linkId: '7', linkType: 'Blocks', direction: 'outward', description: 'blocks', otherIssueId: '1', otherIssueKey: 'ABC-1' },
+      { linkId: '8', linkType: 'Blocks', direction: 'inward', description: 'is blocked by', otherIssueId: '3', otherIssueKey: 'ABC-3' },
+    ]);
+    expect((await query.getIssue('cloud', '2'))?.issueKey).toBe('ABC-2');
+    expect((await query.getIssue('dc', '1'))?.summary).toBe('Same id, other instance');
+    expect(await query.getIssue('dc', 'ABC-2')).toBeUndefined();
+    expect(await query.getIssue(undefined, 'NOPE-1')).toBeUndefined();
+
+    // Without an instance the live issue wins over a soft-deleted one.
+    await store.softDeleteIssue({ instance: 'cloud', issueId: '1', reason: 'deleted', nowMs: NOW });
+    expect(await query.getIssue(undefined, 'ABC-1')).toMatchObject({ instance: 'dc', deletedMs: null });
+    expect(await query.getIssue('cloud', 'ABC-1')).toMatchObject({ instance: 'cloud', deletedReason: 'deleted' });
+  });
+
+  it('lists histories oldest first with items, page by page', async () => {
+    const { store, query } = await setup();
+    const histories = [
+      history(30, [{ field: 'status', from: 'To Do', to: 'In Progress' }, { field: 'assignee', from: null, to: 'Ada' }], BASE_MS + 1000),
+      // Same time as 30: the id breaks the tie.
+      history(31, [{ field: 'priority', from: 'Low', to: 'High' }], BASE_MS + 1000),
+      history(10, [{ field: 'summary', from: 'a', to: 'b' }], BASE_MS + 2000),
+      history(40, [{ field: 'status', from: 'In Progress', to: 'Done' }], BASE_MS + 3000),
+    ];
+    await store.writePage({ syncId: 's1', instance: 'cloud', versions: [version(1, {}, histories), version(2, {}, [history(99)])], nowMs: NOW });
+
+    const first = await query.listHistories('cloud', '1', { limit: 3 });
+    expect(first.items.map(h => h.historyId)).toEqual(['30', '31', '10']);
+    expect(first.items[0]).toMatchObject({ authorAccountId: 'acc-1', createdMs: BASE_MS + 1000 });
+    expect(first.items[0].items.map(i => [i.field, i.fromString, i.toString])).toEqual([
+      ['status', 'To Do', 'In Progress'],
+      ['assignee', null, 'Ada'],
+    ]);
+    const second = await query.listHistories('cloud', '1', { limit: 3, cursor: first.nextCursor });
+    expect(second.items.map(h => h.historyId)).toEqual(['40']);
+    expect(second.nextCursor).toBeUndefined();
+    expect((await query.listHistories('cloud', '3')).items).toEqual([]);
+  });
+
+  it('counts by status category', async () => {
+    const { query } = await withFixture();
+    expect(await query.countByStatusCategory({ instance: 'cloud' })).toEqual({ new: 2, indeterminate: 1, done: 1, total: 4 });
+    expect(await query.countByStatusCategory({ instance: 'cloud', projectKeys: ['ABC'], label: 'backend' })).toEqual({ new: 0, indeterminate: 1, done: 0, total: 1 });
+  });
+
+  it('gives flow metrics their issues and status changes', async () => {
+    const { store, query } = await setup();
+    await store.writePage({
+      syncId: 's1',
+      instance: 'cloud',
+      versions: [
+        version(1, { status: 'Done', statusCategory: 'done', resolvedMs: BASE_MS + 5 * HOUR }, [
+          history(12, [{ field: 'status', from: 'In Progress', to: 'Done' }], BASE_MS + 5 * HOUR),
+          history(11, [{ field: 'assignee', to: 'Ada' }, { field: 'status', from: 'Backlog', to: 'In Progress' }], BASE_MS + 2 * HOUR),
+        ]),
+        version(2, { status: 'Selected' }),
+        version(3, { projectKey: 'XYZ', issueKey: 'XYZ-3' }, [history(31)]),
+      ],
+      nowMs: NOW,
+    });
+
+    const flow = await query.issuesForFlow({ instance: 'cloud', projectKeys: ['ABC'] });
+    expect(flow).toEqual([
+      { instance: 'cloud', issueId: '1', issueKey: 'ABC-1', projectKey: 'ABC', createdMs: BASE_MS, resolvedMs: BASE_MS + 5 * HOUR, status: 'Done', statusCategory: 'done', initialStatus: 'Backlog' },
+      { instance: 'cloud', issueId: '2', issueKey: 'ABC-2', projectKey: 'ABC', createdMs: BASE_MS, resolvedMs: null, status: 'Selected', statusCategory: 'new', initialStatus: 'Selected' },
+    ]);
+
+    const changes = await query.historiesForIssues('cloud', ['1', '2', '3'], ['status']);
+    expect(changes.map(c => [c.issueId, c.historyId, c.createdMs, c.fromString, c.toString])).toEqual([
+      ['1', '11', BASE_MS + 2 * HOUR, 'Backlog', 'In Progress'],
+      ['1', '12', BASE_MS + 5 * HOUR, 'In Progress', 'Done'],
+      ['3', '31', BASE_MS + 31 * 60_000, 'To Do', 'In Progress'],
+    ]);
+    expect(await query.historiesForIssues('cloud', ['1'], ['assignee'])).toEqual([
+      expect.objectContaining({ issueId: '1', historyId: '11', field: 'assignee', toString: 'Ada' }),
+    ]);
+    expect(await query.historiesForIssues('dc', ['1'], ['status'])).toEqual([]);
+  });
+});
