@@ -10,9 +10,20 @@ function entityWith(annotations: Record<string, string>): Entity {
 
 describe('new frontend system plugin', () => {
   it('is the jira-sync plugin with the API and the entity card', () => {
-    expect(jiraSyncPlugin.id).toBe('jira-sync');
-    expect(String(entityJiraSyncCard)).toContain('entity-card');
-    expect(String(jiraSyncApi)).toContain('api');
+    expect(jiraSyncPlugin.pluginId).toBe('jira-sync');
+    // The ids apps use to configure or override the extensions.
+    expect(jiraSyncPlugin.getExtension('entity-card:jira-sync')).toMatchObject({
+      kind: 'entity-card',
+      namespace: 'jira-sync',
+      name: undefined,
+      factory: (entityJiraSyncCard as any).factory,
+    });
+    expect(jiraSyncPlugin.getExtension('api:jira-sync')).toMatchObject({
+      kind: 'api',
+      namespace: 'jira-sync',
+      factory: (jiraSyncApi as any).factory,
+    });
+    expect(() => jiraSyncPlugin.getExtension('entity-card:jira-sync/other')).toThrow();
   });
 
   it('shows the entity card only on entities with a Jira project key', () => {

@@ -1,7 +1,7 @@
 import {
   ApiBlueprint,
   ExtensionDefinition,
-  FrontendPlugin,
+  OverridableFrontendPlugin,
   createFrontendPlugin,
   discoveryApiRef,
   fetchApiRef,
@@ -36,7 +36,7 @@ export const entityJiraSyncCard: ExtensionDefinition = EntityCardBlueprint.make(
 });
 
 /** The jira-sync plugin for the new frontend system. @alpha */
-const jiraSyncPlugin: FrontendPlugin = createFrontendPlugin({
+const jiraSyncPlugin: OverridableFrontendPlugin = createFrontendPlugin({
   pluginId: 'jira-sync',
   title: 'Jira',
   info: { packageJson: () => import('../package.json') },
