@@ -1,0 +1,486 @@
+import { createHash } from 'node:crypto';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { SyncDefinition } from '../spec/types';
+import { specHash } from '../spec';
+import type { ApiCounters, JiraClient, JiraIssue, StoredHistoryState } from '../jira/types';
+import { resolveFieldMappings } from '../jira/fields';
+import type { IssueVersion, ReprojectionStore, RunCounters, SyncStateRecord, SyncStore } from '../store/types';
+import { IssueTransformError, projectCustomFields, toIssueVersion, contentHashOf } from './transform';
+import type { ResolvedFieldMapping } from './transform';
+import { scopeJql, sweepJql } from './jql';
+import { SyncMetrics } from './metrics';
+
+/** Where an unfinished sweep stands; committed with every page so a crash resumes here. */
+export interface SweepCheckpoint {
+  mode: 'full' | 'incremental';
+  /** Updated time of the newest issue committed so far: the sweep resumes from this minute. */
+  cursorMs: number | null;
+  /** Lower bound the sweep started from (null = everything). */
+  fromMs: number | null;
+  reconcile: boolean;
+  runStartedMs: number;
+}
+
+export interface RunSummary extends RunCounters {
+  runId: string;
+  syncId: string;
+  strategy: string;
+  outcome: 'succeeded' | 'failed' | 'aborted';
+  error?: string;
+  guard?: DeletionGuardReport;
+}
+
+export interface DeletionGuardReport {
+  stored: number;
+  missing: number;
+  maxDeleteShare: number;
+}
+
+export class SyncAbortedError extends Error {
+  constructor(syncId: string) {
+    super(`sync "${syncId}" was aborted; it resumes from its last checkpoint`);
+    this.name = 'SyncAbortedError';
+  }
+}
+
+/** Deletions this small are never held back by the guard: the share test is meant for mass disappearance. */
+const GUARD_FREE_DELETIONS = 5;
+const PROGRESS_INTERVAL_MS = 10_000;
+
+const emptyCounters = (): RunCounters => ({
+  issuesRead: 0,
+  issuesInserted: 0,
+  issuesUpdated: 0,
+  issuesUnchanged: 0,
+  issuesDeleted: 0,
+  issuesRestored: 0,
+  historiesWritten: 0,
+  deadLetters: 0,
+  apiCalls: 0,
+  apiRetries: 0,
+  apiBytes: 0,
+  rateLimitWaitMs: 0,
+});
+
+const fieldsHashOf = (fields: string[]) =>
+  createHash('sha256').update([...new Set(fields)].sort().join(',')).digest('hex');
+
+export interface SyncEngineOptions {
+  store: SyncStore & ReprojectionStore;
+  clientFor(instance: string): JiraClient;
+  logger: LoggerService;
+  metrics?: SyncMetrics;
+  now?: () => number;
+}
+
+/**
+ * Runs syncs: full, incremental and reconciling sweeps from Jira into the store. The only part
+ * that sees both Jira and the database.
+ */
+export class SyncEngine {
+  private readonly now: () => number;
+
+  constructor(private readonly options: SyncEngineOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** One scheduled (or triggered) run of a sync. Never throws for run failures: they are recorded. */
+  async run(sync: SyncDefinition, options: { signal?: AbortSignal; trigger?: string } = {}): Promise<RunSummary> {
+    const { store } = this.options;
+    const state = await store.getState(sync.id);
+    const hash = specHash(sync);
+    const scope = scopeJql(sync);
+    const scopeChanged = !!state?.scopeJql && state.scopeJql !== scope;
+    if (state && state.specHash && state.specHash !== hash && !scopeChanged) {
+      await this.reprojectIfLocal(sync, state, hash);
+    }
+    const refreshed = (await store.getState(sync.id)) ?? state;
+    // A checkpoint of a sweep over another scope is worthless: start over.
+    const resume = scopeChanged ? null : ((refreshed?.resumePoint ?? null) as SweepCheckpoint | null);
+    const needsFull =
+      !refreshed || refreshed.watermarkMs === null || sync.strategy === 'full' || refreshed.specHash !== hash || scopeChanged;
+    const mode: SweepCheckpoint['mode'] = resume?.mode ?? (needsFull ? 'full' : 'incremental');
+    const strategy = resume ? `${mode} (resumed)` : mode;
+    return this.recordRun(sync, strategy, options.trigger ?? 'schedule', (counters, logger) =>
+      this.sweep(sync, refreshed, resume, mode, hash, counters, logger, options.signal),
+    );
+  }
+
+  /** Fetches one dead-lettered issue again (the API's retry button): stored, still failing, or gone from Jira. */
+  async retryDeadLetter(sync: SyncDefinition, issueId: string): Promise<{ outcome: 'stored' | 'still-failing' | 'not-found'; error?: string }> {
+    const { store } = this.options;
+    const client = this.options.clientFor(sync.instance);
+    const mappings = resolveFieldMappings(sync.customFields, await client.fields(), `sync "${sync.id}"`);
+    const fields = [...new Set([...sync.fields, ...mappings.map(m => m.fieldId)])];
+    const [issue] = await client.getIssues([issueId], {
+      fields,
+      storedHistories: ids => this.storedHistories(sync.instance, ids),
+    });
+    const nowMs = this.now();
+    if (!issue) {
+      await store.resolveDeadLetter({ syncId: sync.id, instance: sync.instance, issueId, nowMs });
+      return { outcome: 'not-found' };
+    }
+    try {
+      const version = toIssueVersion(sync.instance, issue, mappings);
+      await store.writePage({ syncId: sync.id, instance: sync.instance, versions: [version], nowMs });
+      await store.resolveDeadLetter({ syncId: sync.id, instance: sync.instance, issueId, nowMs });
+      return { outcome: 'stored' };
+    } catch (e) {
+      if (!(e instanceof IssueTransformError)) throw e;
+      await store.addDeadLetter({ syncId: sync.id, instance: sync.instance, issueId, issueKey: issue.key, error: e.message, payload: issue, nowMs });
+      return { outcome: 'still-failing', error: e.message };
+    }
+  }
+
+  /** Re-applies the spec's custom-field mappings to stored raw fields: zero Jira calls. */
+  async reproject(sync: SyncDefinition, mappings: ResolvedFieldMapping[]): Promise<number> {
+    const { store } = this.options;
+    let changed = 0;
+    for (const ids of chunk(await store.scopeIssueIds(sync.id, sync.instance), 500)) {
+      const rows = await store.getIssueRecords(sync.instance, ids);
+      const updates = [];
+      for (const row of rows) {
+        const customFields = projectCustomFields(row.rawFields, mappings);
+        const { contentHash: previous, ...rest } = { ...row, customFields };
+        const contentHash = contentHashOf(rest);
+        if (contentHash !== previous) updates.push({ issueId: row.issueId, customFields, contentHash });
+      }
+      changed += updates.length;
+      if (updates.length) await store.updateCustomFields(sync.instance, updates);
+    }
+    return changed;
+  }
+
+  private async reprojectIfLocal(sync: SyncDefinition, state: SyncStateRecord, hash: string) {
+    const { store, logger } = this.options;
+    const catalogue = await store.loadFields(sync.instance);
+    let mappings: ResolvedFieldMapping[];
+    try {
+      mappings = resolveFieldMappings(sync.customFields, catalogue);
+    } catch {
+      return; // Names the stored catalogue cannot resolve: the run loads the live catalogue and backfills.
+    }
+    const wanted = [...sync.fields, ...mappings.map(m => m.fieldId)];
+    const fetched = new Set(state.fetchedFields ?? []);
+    if (!wanted.every(f => fetched.has(f))) return;
+    await this.recordRun(sync, 'reproject', 'spec-change', async counters => {
+      counters.issuesUpdated = await this.reproject(sync, mappings);
+      await store.saveState({ syncId: sync.id, instance: sync.instance, specHash: hash }, this.now());
+      logger.info(`sync "${sync.id}": spec changed only mappings of fetched fields; re-projected ${counters.issuesUpdated} issues locally`);
+      return {};
+    });
+  }
+
+  private async recordRun(
+    sync: SyncDefinition,
+    strategy: string,
+    trigger: string,
+    body: (counters: RunCounters, logger: LoggerService) => Promise<{ guard?: DeletionGuardReport }>,
+  ): Promise<RunSummary> {
+    const { store, metrics } = this.options;
+    const startedMs = this.now();
+    const runId = await store.startRun({ syncId: sync.id, strategy, trigger, nowMs: startedMs });
+    const logger = this.options.logger.child({ syncId: sync.id, runId });
+    const counters = emptyCounters();
+    const client = strategy === 'reproject' ? undefined : this.options.clientFor(sync.instance);
+    const before = client?.counters();
+    let outcome: RunSummary['outcome'] = 'succeeded';
+    let error: string | undefined;
+    let guard: DeletionGuardReport | undefined;
+    try {
+      ({ guard } = await body(counters, logger));
+    } catch (e) {
+      outcome = e instanceof SyncAbortedError ? 'aborted' : 'failed';
+      error = (e as Error).message;
+      logger[outcome === 'aborted' ? 'warn' : 'error'](`sync "${sync.id}" ${outcome}: ${error}`);
+    }
+    if (client && before) addApiDelta(counters, before, client.counters());
+    const endedMs = this.now();
+    await store.finishRun({
+      runId,
+      outcome,
+      counters,
+      error,
+      details: guard ? { deletionGuard: guard } : undefined,
+      nowMs: endedMs,
+    });
+    metrics?.recordRun({ syncId: sync.id, strategy, outcome, durationMs: endedMs - startedMs, counters });
+    logger.info(
+      `sync "${sync.id}" ${strategy} run ${outcome} in ${endedMs - startedMs} ms: read ${counters.issuesRead}, ` +
+        `inserted ${counters.issuesInserted}, updated ${counters.issuesUpdated}, unchanged ${counters.issuesUnchanged}, ` +
+        `deleted ${counters.issuesDeleted}, histories ${counters.historiesWritten}, dead letters ${counters.deadLetters}, ` +
+        `API calls ${counters.apiCalls} (retries ${counters.apiRetries})`,
+    );
+    return { runId, syncId: sync.id, strategy, outcome, error, guard, ...counters };
+  }
+
+  private async sweep(
+    sync: SyncDefinition,
+    state: SyncStateRecord | undefined,
+    resume: SweepCheckpoint | null,
+    mode: SweepCheckpoint['mode'],
+    hash: string,
+    counters: RunCounters,
+    logger: LoggerService,
+    signal: AbortSignal | undefined,
+  ): Promise<{ guard?: DeletionGuardReport }> {
+    const { store } = this.options;
+    const client = this.options.clientFor(sync.instance);
+    client.beginRun?.();
+    const context = `sync "${sync.id}"`;
+
+    const catalogue = await client.fields();
+    await store.saveFields(sync.instance, catalogue, this.now());
+    const mappings = resolveFieldMappings(sync.customFields, catalogue, context);
+    const fetchFields = [...new Set([...sync.fields, ...mappings.map(m => m.fieldId)])];
+
+    const scope = scopeJql(sync);
+    const startedMs = this.now();
+    const reconcileDue =
+      mode === 'full' ||
+      !state?.lastReconcileMs ||
+      startedMs - state.lastReconcileMs >= sync.reconcileEveryMs;
+    const checkpoint: SweepCheckpoint = resume ?? {
+      mode,
+      cursorMs: null,
+      fromMs: mode === 'incremental' && state?.watermarkMs != null ? state.watermarkMs - sync.overlapMs : null,
+      reconcile: reconcileDue,
+      runStartedMs: startedMs,
+    };
+    const boundMs = checkpoint.cursorMs ?? checkpoint.fromMs;
+    const jql = sweepJql(scope, boundMs === null ? undefined : await client.jqlDateAtOrBefore(boundMs));
+
+    await this.retryDeadLetters(sync, client, fetchFields, mappings, counters, logger, signal);
+
+    const expected = mode === 'full' ? await client.approximateCount(scope).catch(() => undefined) : undefined;
+    const progress = new ProgressLog(logger, sync.id, expected, this.now);
+    let maxUpdatedMs = state?.watermarkMs ?? null;
+
+    for await (const page of client.searchIssues({
+      jql,
+      fields: fetchFields,
+      pageSize: sync.pageSize,
+      signal,
+      context,
+      storedHistories: ids => this.storedHistories(sync.instance, ids),
+    })) {
+      const versions = await this.transformPage(sync, page.issues, mappings, counters);
+      for (const v of versions) {
+        maxUpdatedMs = Math.max(maxUpdatedMs ?? 0, v.issue.updatedMs);
+        checkpoint.cursorMs = Math.max(checkpoint.cursorMs ?? 0, v.issue.updatedMs);
+      }
+      const result = await store.writePage({
+        syncId: sync.id,
+        instance: sync.instance,
+        versions,
+        state: { syncId: sync.id, instance: sync.instance, resumePoint: checkpoint },
+        nowMs: this.now(),
+      });
+      addWriteResult(counters, result, page.issues.length);
+      progress.tick(counters.issuesRead);
+      if (signal?.aborted) throw new SyncAbortedError(sync.id);
+    }
+
+    let guard: DeletionGuardReport | undefined;
+    if (checkpoint.reconcile) {
+      guard = await this.reconcile(sync, client, scope, fetchFields, mappings, counters, logger, signal);
+    }
+    const endState: Partial<SyncStateRecord> & { syncId: string; instance: string } = {
+      syncId: sync.id,
+      instance: sync.instance,
+      watermarkMs: maxUpdatedMs,
+      resumePoint: null,
+      specHash: hash,
+      fieldsHash: fieldsHashOf(fetchFields),
+      fetchedFields: fetchFields,
+      scopeJql: scope,
+    };
+    if (checkpoint.mode === 'full') endState.lastFullMs = checkpoint.runStartedMs;
+    if (checkpoint.reconcile) endState.lastReconcileMs = this.now();
+    await store.saveState(endState, this.now());
+    return { guard };
+  }
+
+  private async storedHistories(instance: string, ids: string[]): Promise<Map<string, StoredHistoryState>> {
+    const stored = await this.options.store.storedHistoryStates(instance, ids);
+    const out = new Map<string, StoredHistoryState>();
+    for (const [id, s] of stored) out.set(id, { historyCount: s.historyCount, lastHistoryId: s.lastHistoryId });
+    return out;
+  }
+
+  private async transformPage(
+    sync: SyncDefinition,
+    issues: JiraIssue[],
+    mappings: ResolvedFieldMapping[],
+    counters: RunCounters,
+  ): Promise<IssueVersion[]> {
+    const { store } = this.options;
+    const versions: IssueVersion[] = [];
+    for (const issue of issues) {
+      try {
+        versions.push(toIssueVersion(sync.instance, issue, mappings));
+      } catch (e) {
+        if (!(e instanceof IssueTransformError)) throw e;
+        counters.deadLetters += 1;
+        await store.addDeadLetter({
+          syncId: sync.id,
+          instance: sync.instance,
+          issueId: String(issue.id),
+          issueKey: issue.key,
+          error: e.message,
+          payload: issue,
+          nowMs: this.now(),
+        });
+      }
+    }
+    return versions;
+  }
+
+  /** Issues that failed to transform before are fetched again by id at the start of each run. */
+  private async retryDeadLetters(
+    sync: SyncDefinition,
+    client: JiraClient,
+    fields: string[],
+    mappings: ResolvedFieldMapping[],
+    counters: RunCounters,
+    logger: LoggerService,
+    signal: AbortSignal | undefined,
+  ) {
+    const { store } = this.options;
+    const waiting = await store.listDeadLetters(sync.id);
+    if (!waiting.length) return;
+    const issues = await client.getIssues(
+      waiting.map(d => d.issueId),
+      { fields, signal, storedHistories: ids => this.storedHistories(sync.instance, ids) },
+    );
+    const before = counters.deadLetters;
+    const versions = await this.transformPage(sync, issues, mappings, counters);
+    const retried = counters.deadLetters - before;
+    counters.deadLetters = before; // Counted once per run: the sweep may see the same issues again.
+    if (versions.length) {
+      const result = await store.writePage({ syncId: sync.id, instance: sync.instance, versions, nowMs: this.now() });
+      addWriteResult(counters, result, versions.length);
+    }
+    const found = new Set(issues.map(i => String(i.id)));
+    for (const v of versions) {
+      await store.resolveDeadLetter({ syncId: sync.id, instance: sync.instance, issueId: v.issue.issueId, nowMs: this.now() });
+    }
+    for (const d of waiting) {
+      if (!found.has(d.issueId)) {
+        await store.resolveDeadLetter({ syncId: sync.id, instance: sync.instance, issueId: d.issueId, nowMs: this.now() });
+      }
+    }
+    logger.info(`sync "${sync.id}": retried ${waiting.length} dead letters, ${versions.length} now stored, ${retried} still failing`);
+  }
+
+  /**
+   * The id-only census: what the sync stored but Jira no longer returns is either gone or moved
+   * out of scope. A mass disappearance is held back (lost access looks like deletion).
+   */
+  private async reconcile(
+    sync: SyncDefinition,
+    client: JiraClient,
+    scope: string,
+    fields: string[],
+    mappings: ResolvedFieldMapping[],
+    counters: RunCounters,
+    logger: LoggerService,
+    signal: AbortSignal | undefined,
+  ): Promise<DeletionGuardReport | undefined> {
+    const { store } = this.options;
+    const seen = new Set<string>();
+    for await (const ids of client.searchIds({ jql: scope, signal, context: `sync "${sync.id}"` })) {
+      for (const id of ids) seen.add(String(id));
+    }
+    const stored = await store.scopeIssueIds(sync.id, sync.instance);
+    const missing = stored.filter(id => !seen.has(id));
+    if (!missing.length) return undefined;
+    if (missing.length > GUARD_FREE_DELETIONS && missing.length > sync.maxDeleteShare * stored.length) {
+      const guard = { stored: stored.length, missing: missing.length, maxDeleteShare: sync.maxDeleteShare };
+      logger.warn(
+        `sync "${sync.id}": deletion guard held back ${missing.length} of ${stored.length} issues ` +
+          `(more than ${Math.round(sync.maxDeleteShare * 100)}% at once looks like lost access, not deletion); nothing was deleted`,
+      );
+      return guard;
+    }
+    const stillThere = await client.getIssues(missing, {
+      fields,
+      signal,
+      storedHistories: ids => this.storedHistories(sync.instance, ids),
+    });
+    const moved = await this.transformPage(sync, stillThere, mappings, counters);
+    if (moved.length) {
+      // Keep the row current (new key and project) before it leaves this sync's scope.
+      await store.writePage({ syncId: null, instance: sync.instance, versions: moved, nowMs: this.now() });
+    }
+    const movedIds = new Set(stillThere.map(i => String(i.id)));
+    const gone = missing.filter(id => !movedIds.has(id));
+    const nowMs = this.now();
+    const outOfScope = await store.removeFromScope({
+      syncId: sync.id,
+      instance: sync.instance,
+      goneIds: [...movedIds],
+      reason: `no longer matches sync "${sync.id}" (moved or changed in Jira)`,
+      nowMs,
+    });
+    const deleted = await store.removeFromScope({
+      syncId: sync.id,
+      instance: sync.instance,
+      goneIds: gone,
+      reason: 'deleted in Jira (not found)',
+      nowMs,
+    });
+    counters.issuesDeleted += outOfScope.deleted + deleted.deleted;
+    return undefined;
+  }
+}
+
+function addWriteResult(counters: RunCounters, result: Awaited<ReturnType<SyncStore['writePage']>>, read: number) {
+  counters.issuesRead += read;
+  counters.issuesInserted += result.inserted;
+  counters.issuesUpdated += result.updated;
+  counters.issuesUnchanged += result.unchanged + result.stale;
+  counters.issuesRestored += result.restored;
+  counters.historiesWritten += result.historiesWritten;
+}
+
+function addApiDelta(counters: RunCounters, before: ApiCounters, after: ApiCounters) {
+  counters.apiCalls += after.calls - before.calls;
+  counters.apiRetries += after.retries - before.retries;
+  counters.apiBytes += after.bytes - before.bytes;
+  counters.rateLimitWaitMs += after.rateLimitWaitMs - before.rateLimitWaitMs;
+}
+
+function chunk<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Logs done / rate / ETA at intervals, not on every page. */
+class ProgressLog {
+  private readonly startedMs: number;
+  private lastLogMs: number;
+
+  constructor(
+    private readonly logger: LoggerService,
+    private readonly syncId: string,
+    private readonly expected: number | undefined,
+    private readonly now: () => number,
+  ) {
+    this.startedMs = now();
+    this.lastLogMs = this.startedMs;
+  }
+
+  tick(done: number) {
+    const nowMs = this.now();
+    if (nowMs - this.lastLogMs < PROGRESS_INTERVAL_MS) return;
+    this.lastLogMs = nowMs;
+    const rate = done / Math.max(1, (nowMs - this.startedMs) / 1000);
+    const eta =
+      this.expected && rate > 0 ? `, ETA ${Math.max(0, Math.round((this.expected - done) / rate))} s` : '';
+    const of = this.expected ? ` of ~${this.expected}` : '';
+    this.logger.info(`sync "${this.syncId}": ${done}${of} issues, ${rate.toFixed(0)} issues/s${eta}`);
+  }
+}

@@ -1,0 +1,24 @@
+import type { SyncDefinition } from '../spec/types';
+
+const quote = (value: string) => `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+
+/** The JQL that selects everything a sync covers, without ordering. */
+export function scopeJql(sync: Pick<SyncDefinition, 'id' | 'projects' | 'jql'>): string {
+  const clauses: string[] = [];
+  if (sync.projects.length) clauses.push(`project in (${sync.projects.map(quote).join(', ')})`);
+  if (sync.jql?.trim()) {
+    // Ordering is the engine's job: a user ORDER BY would break resumable sweeps.
+    if (/\border\s+by\b/i.test(sync.jql)) {
+      throw new Error(`sync "${sync.id}": jql must not contain ORDER BY (the sync orders by updated itself)`);
+    }
+    clauses.push(`(${sync.jql.trim()})`);
+  }
+  if (!clauses.length) throw new Error(`sync "${sync.id}" has neither projects nor jql`);
+  return clauses.join(' AND ');
+}
+
+/** The scope has no top-level OR (user JQL is parenthesised), so a bound can be ANDed on. Sweeps read in ascending `updated` order so a checkpoint is a single time that only moves forward. */
+export function sweepJql(scope: string, updatedFromJqlDate: string | undefined): string {
+  const bound = updatedFromJqlDate ? ` AND updated >= ${quote(updatedFromJqlDate)}` : '';
+  return `${scope}${bound} ORDER BY updated ASC, key ASC`;
+}
