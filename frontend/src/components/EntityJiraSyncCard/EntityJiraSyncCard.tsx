@@ -97,6 +97,8 @@ const useStyles = makeStyles(theme => ({
   panel: { marginBottom: theme.spacing(2) },
   key: { whiteSpace: 'nowrap', fontWeight: 500 },
   nowrap: { whiteSpace: 'nowrap' },
+  // Backstage's theme gives chips a bottom margin, which lifts them off a table row's centre.
+  chip: { margin: 0 },
   chip_new: { backgroundColor: theme.palette.grey[300], color: theme.palette.grey[900] },
   chip_indeterminate: { backgroundColor: theme.palette.info?.main ?? theme.palette.primary.main, color: '#fff' },
   chip_done: { backgroundColor: theme.palette.success?.main ?? '#2e7d32', color: '#fff' },
@@ -433,7 +435,7 @@ function IssueTable(props: { items: Issue[]; now: number }) {
                 <Chip
                   size="small"
                   label={issue.status}
-                  className={issue.statusCategory ? classes[`chip_${issue.statusCategory}`] : undefined}
+                  className={`${classes.chip} ${issue.statusCategory ? classes[`chip_${issue.statusCategory}`] : ''}`}
                 />
               )}
             </TableCell>
