@@ -19,6 +19,11 @@ describe('isJiraSyncAvailable', () => {
     expect(isJiraSyncAvailable(entityWith({}))).toBe(false);
   });
 
+  it("falls back to jira.com/project-key, which the backend also reads", () => {
+    expect(isJiraSyncAvailable(entityWith({ 'jira.com/project-key': 'OPS' }))).toBe(true);
+    expect(projectKeysOf(entityWith({ 'jira/project-key': 'SHOP', 'jira.com/project-key': 'OPS' }))).toEqual(['SHOP']);
+  });
+
   it('reads several comma-separated project keys', () => {
     expect(projectKeysOf(entityWith({ 'jira/project-key': 'SHOP, PAY ,,OPS' }))).toEqual(['SHOP', 'PAY', 'OPS']);
   });

@@ -2,6 +2,8 @@ import type { Entity } from '@backstage/catalog-model';
 
 /** One or several Jira project keys, comma-separated. Required for the card. @public */
 export const JIRA_PROJECT_KEY_ANNOTATION = 'jira/project-key';
+/** Another plugin's name for the project key; the backend reads it when jira/project-key is absent. @public */
+export const JIRA_COM_PROJECT_KEY_ANNOTATION = 'jira.com/project-key';
 /** Narrows the project's issues to one Jira component (only with a project key). @public */
 export const JIRA_COMPONENT_ANNOTATION = 'jira/component';
 /** Narrows the project's issues to one Jira label (only with a project key). @public */
@@ -19,7 +21,8 @@ export function isJiraSyncAvailable(entity: Entity): boolean {
 
 /** The project keys in the entity's jira/project-key annotation. @public */
 export function projectKeysOf(entity: Entity): string[] {
-  const value = entity.metadata.annotations?.[JIRA_PROJECT_KEY_ANNOTATION] ?? '';
+  const annotations = entity.metadata.annotations ?? {};
+  const value = annotations[JIRA_PROJECT_KEY_ANNOTATION]?.trim() || annotations[JIRA_COM_PROJECT_KEY_ANNOTATION] || '';
   return value
     .split(',')
     .map(key => key.trim())
