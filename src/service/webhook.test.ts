@@ -1,0 +1,267 @@
+import { createHmac } from 'node:crypto';
+import { resolve } from 'node:path';
+import request from 'supertest';
+import type { Knex } from 'knex';
+import { TestDatabases, mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { coreServices, createBackendPlugin, type LoggerService } from '@backstage/backend-plugin-api';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { createKnexIssueQueryStore, createKnexSyncStore } from '../store';
+import { WebhookProcessor } from '../sync/WebhookProcessor';
+import type { JiraClient, JiraIssue } from '../jira/types';
+import type { JiraInstanceConfig } from '../config/types';
+import type { SyncDefinition } from '../spec/types';
+import { createRouter } from './router';
+import { isValidSignature } from './webhookRoute';
+import { jiraSyncAuthPolicies } from './permissions';
+import { createResponseValidator } from '../../test/service/openapiValidator';
+
+const SECRET = 'whsec-Very-Secret-4711';
+const LIMIT = 4096;
+const NOW = Date.parse('2026-03-18T12:00:00Z');
+
+const rateLimit = { requestsPerSecond: 10, concurrency: 2, maxAttempts: 3, requestTimeoutMs: 1000 };
+const instances: JiraInstanceConfig[] = [
+  { name: 'acme', baseUrl: 'https://acme.atlassian.net', auth: { type: 'bearer', token: 't' }, webhookSecret: SECRET, rateLimit },
+  { name: 'nosecret', baseUrl: 'https://nosecret.example', auth: { type: 'bearer', token: 't' }, rateLimit },
+];
+const syncs: SyncDefinition[] = [{
+  id: 'acme-web', instance: 'acme', projects: ['WEB'], strategy: 'webhook',
+  schedule: { frequency: { minutes: 30 }, timeout: { minutes: 10 } },
+  fields: ['summary', 'status', 'project', 'created', 'updated'], customFields: [],
+  overlapMs: 0, reconcileEveryMs: 86_400_000, maxDeleteShare: 0.2, pageSize: 100,
+}];
+
+const sign = (body: string | Buffer, secret = SECRET) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+const jiraTime = (iso: string) => iso.replace('Z', '+0000');
+
+/** The issue as Jira holds it now: what the processor fetches by id. */
+function jiraIssue(id: string, key: string, summary: string, updatedIso: string): JiraIssue {
+  return {
+    id, key,
+    fields: {
+      summary,
+      status: { name: 'In Progress', statusCategory: { key: 'indeterminate' } },
+      project: { key: key.split('-')[0] },
+      created: jiraTime('2026-03-01T00:00:00.000Z'),
+      updated: jiraTime(updatedIso),
+    },
+    histories: [],
+    historyTotal: 0,
+  };
+}
+
+const event = (webhookEvent: string, id: string, key: string, updatedIso?: string, timestamp = NOW) =>
+  JSON.stringify({ timestamp, webhookEvent, issue: { id, key, fields: updatedIso ? { updated: jiraTime(updatedIso) } : {} } });
+
+/** Everything logged, flattened to text, to prove secrets never reach the logs. */
+function recordingLogger(lines: string[]): LoggerService {
+  const log = (level: string) => (message: string, meta?: unknown) => { lines.push(`${level} ${message} ${meta ? JSON.stringify(meta, Object.getOwnPropertyNames(meta)) : ''}`); };
+  const logger: LoggerService = { error: log('error'), warn: log('warn'), info: log('info'), debug: log('debug'), child: () => logger };
+  return logger;
+}
+
+describe('isValidSignature', () => {
+  const body = Buffer.from('{"a":1}');
+  it('accepts the HMAC of the exact bytes, in either hex case', () => {
+    expect(isValidSignature(body, sign(body), SECRET)).toBe(true);
+    expect(isValidSignature(body, sign(body).toUpperCase().replace('SHA256=', 'sha256='), SECRET)).toBe(true);
+  });
+  it('refuses other bytes, another secret, other algorithms, truncated or missing signatures', () => {
+    expect(isValidSignature(Buffer.from('{"a":1} '), sign(body), SECRET)).toBe(false);
+    expect(isValidSignature(body, sign(body, 'other'), SECRET)).toBe(false);
+    expect(isValidSignature(body, `sha1=${createHmac('sha1', SECRET).update(body).digest('hex')}`, SECRET)).toBe(false);
+    expect(isValidSignature(body, sign(body).slice(0, -2), SECRET)).toBe(false);
+    expect(isValidSignature(body, undefined, SECRET)).toBe(false);
+    expect(isValidSignature(body, '', SECRET)).toBe(false);
+  });
+});
+
+const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+
+describe.each(databases.eachSupportedId())('POST /webhook/{instance} on %p', databaseId => {
+  let knex: Knex;
+  let server: any;
+  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  const logs: string[] = [];
+  const jira = new Map<string, JiraIssue>();
+  const jiraCalls: string[][] = [];
+  const expectValid = createResponseValidator();
+
+  const fakeClient = {
+    instance: 'acme',
+    fields: async () => [],
+    getIssues: async (ids: string[]) => {
+      jiraCalls.push(ids);
+      return ids.flatMap(id => (jira.has(id) ? [structuredClone(jira.get(id)!)] : []));
+    },
+    async *searchIds() {},
+  } as unknown as JiraClient;
+
+  /** `signature` null = no X-Hub-Signature header at all. */
+  const deliver = (instance: string, body: string | Buffer, signature: string | null = sign(body)) => {
+    const req = request(server).post(`/api/jira-sync/webhook/${instance}`).set('Content-Type', 'application/json');
+    if (signature !== null) req.set('X-Hub-Signature', signature);
+    return req.send(body);
+  };
+  const storedEvents = async () => Number((await knex('jira_sync_webhook_events').count({ n: '*' }))[0].n);
+  const storedIssue = (key: string) =>
+    request(server).get(`/api/jira-sync/issues/${key}`).set('Authorization', mockCredentials.user.header());
+
+  beforeAll(async () => {
+    knex = await databases.init(databaseId);
+    await knex.migrate.latest({ directory: resolve(__dirname, '../../migrations') });
+    const store = createKnexSyncStore(knex);
+    const testPlugin = createBackendPlugin({
+      pluginId: 'jira-sync',
+      register(env) {
+        env.registerInit({
+          deps: { httpRouter: coreServices.httpRouter, httpAuth: coreServices.httpAuth, permissions: coreServices.permissions },
+          async init({ httpRouter, httpAuth, permissions }) {
+            const logger = recordingLogger(logs);
+            for (const policy of jiraSyncAuthPolicies) httpRouter.addAuthPolicy(policy);
+            httpRouter.use(
+              await createRouter({
+                logger, httpAuth, permissions,
+                catalog: { getEntityByRef: async () => undefined },
+                scheduler: { triggerTask: async () => {}, getScheduledTasks: async () => [] },
+                queryStore: createKnexIssueQueryStore(knex),
+                syncStore: store,
+                syncs, instances,
+                webhooks: new WebhookProcessor({ store, clientFor: () => fakeClient, syncs, logger, now: () => NOW }),
+                engine: { retryDeadLetter: async () => ({ outcome: 'not-found' as const }) },
+                webhookBodyLimitBytes: LIMIT,
+                now: () => NOW,
+              }),
+            );
+          },
+        });
+      },
+    });
+    backend = await startTestBackend({
+      features: [
+        testPlugin,
+        mockServices.rootConfig.factory({ data: {} }),
+        mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
+        mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
+      ],
+    });
+    server = backend.server;
+  });
+
+  afterAll(async () => {
+    await backend?.stop();
+  });
+
+  describe('authentication, limits and parsing', () => {
+    const body = event('jira:issue_updated', '7001', 'WEB-1', '2026-03-18T10:00:00.000Z');
+
+    it.each([
+      ['no signature', 'acme', null],
+      ['a signature made with another secret', 'acme', sign(body, 'guess')],
+      ['a sha1 signature', 'acme', `sha1=${createHmac('sha1', SECRET).update(body).digest('hex')}`],
+      ['a bare hex signature', 'acme', sign(body).slice('sha256='.length)],
+      ['an unknown instance', 'elsewhere', sign(body)],
+      ['an instance without webhookSecret', 'nosecret', sign(body, '')],
+    ])('is 401 with %s, and stores nothing', async (_case, instance, signature) => {
+      const res = await deliver(instance, body, signature);
+      expect(res.status).toBe(401);
+      expect(res.body.error.name).toBe('AuthenticationError');
+      expectValid('/webhook/{instance}', 'post', 401, res.body);
+      expect(jiraCalls).toHaveLength(0);
+      expect(await storedEvents()).toBe(0);
+      expect((await storedIssue('WEB-1')).status).toBe(404);
+    });
+
+    it('is 401 when the signed bytes were altered in transit', async () => {
+      const res = await deliver('acme', body.replace('WEB-1', 'WEB-2'), sign(body));
+      expect(res.status).toBe(401);
+      expect(await storedEvents()).toBe(0);
+    });
+
+    it('is 413 for a body above the limit, even when signed, and stores nothing', async () => {
+      const big = JSON.stringify({ webhookEvent: 'jira:issue_updated', issue: { id: '7001', key: 'WEB-1', fields: { description: 'x'.repeat(LIMIT) } } });
+      const res = await deliver('acme', big);
+      expect(res.status).toBe(413);
+      expectValid('/webhook/{instance}', 'post', 413, res.body);
+      expect(jiraCalls).toHaveLength(0);
+      expect(await storedEvents()).toBe(0);
+    });
+
+    it('is 400 for a signed body that is not JSON', async () => {
+      const res = await deliver('acme', '{"webhookEvent": ');
+      expect(res.status).toBe(400);
+      expectValid('/webhook/{instance}', 'post', 400, res.body);
+      expect(await storedEvents()).toBe(0);
+    });
+
+    it('never logs the secret or the signature', () => {
+      const text = logs.join('\n');
+      expect(text).toContain('webhook rejected');
+      expect(text).not.toContain(SECRET);
+      expect(text).not.toContain(sign(body).slice('sha256='.length));
+      expect(text).not.toContain(createHmac('sha256', 'guess').update(body).digest('hex'));
+    });
+  });
+
+  describe('signed deliveries through the WebhookProcessor', () => {
+    beforeEach(() => {
+      jiraCalls.length = 0;
+    });
+
+    it('applies a created issue (no Backstage credentials needed) and reads it back through the API', async () => {
+      jira.set('7001', jiraIssue('7001', 'WEB-1', 'first version', '2026-03-18T10:00:00.000Z'));
+      const res = await deliver('acme', event('jira:issue_created', '7001', 'WEB-1', '2026-03-18T10:00:00.000Z'));
+      expect(res.status).toBe(202);
+      expectValid('/webhook/{instance}', 'post', 202, res.body);
+      expect(res.body).toEqual({ outcome: 'applied' });
+      expect(jiraCalls).toEqual([['7001']]);
+      const stored = await storedIssue('WEB-1');
+      expect(stored.body).toMatchObject({ key: 'WEB-1', summary: 'first version', updated: '2026-03-18T10:00:00.000Z' });
+    });
+
+    it('recognises a duplicate delivery', async () => {
+      const body = event('jira:issue_created', '7001', 'WEB-1', '2026-03-18T10:00:00.000Z');
+      expect((await deliver('acme', body)).body).toEqual({ outcome: 'duplicate' });
+      expect((await storedIssue('WEB-1')).body.summary).toBe('first version');
+    });
+
+    it('keeps the newest version when deliveries arrive out of order', async () => {
+      jira.set('7001', jiraIssue('7001', 'WEB-1', 'third version', '2026-03-18T11:00:00.000Z'));
+      // The newer event arrives first...
+      expect((await deliver('acme', event('jira:issue_updated', '7001', 'WEB-1', '2026-03-18T11:00:00.000Z', NOW + 2))).body).toEqual({ outcome: 'applied' });
+      expect(jiraCalls).toHaveLength(1);
+      // ...the older one late: no Jira call, nothing changes.
+      expect((await deliver('acme', event('jira:issue_updated', '7001', 'WEB-1', '2026-03-18T10:30:00.000Z', NOW + 1))).body).toEqual({ outcome: 'stale' });
+      expect(jiraCalls).toHaveLength(1);
+      expect((await storedIssue('WEB-1')).body).toMatchObject({ summary: 'third version', updated: '2026-03-18T11:00:00.000Z' });
+    });
+
+    it('changes nothing for a late event without a timestamp in its payload', async () => {
+      expect((await deliver('acme', event('comment_created', '7001', 'WEB-1', undefined, NOW + 3))).body).toEqual({ outcome: 'stale' });
+      expect((await storedIssue('WEB-1')).body.summary).toBe('third version');
+    });
+
+    it('soft-deletes only once Jira no longer has the issue', async () => {
+      expect((await deliver('acme', event('jira:issue_deleted', '7001', 'WEB-1', undefined, NOW + 4))).body).toEqual({ outcome: 'stale' });
+      expect((await storedIssue('WEB-1')).body.deleted).toBeNull();
+      jira.delete('7001');
+      expect((await deliver('acme', event('jira:issue_deleted', '7001', 'WEB-1', undefined, NOW + 5))).body).toEqual({ outcome: 'deleted' });
+      expect((await storedIssue('WEB-1')).body.deleted).toMatchObject({ reason: 'deleted in Jira (webhook)' });
+    });
+
+    it('leaves out issues no sync covers and ignores events without an issue', async () => {
+      jira.set('8001', jiraIssue('8001', 'NOPE-1', 'not ours', '2026-03-18T10:00:00.000Z'));
+      expect((await deliver('acme', event('jira:issue_created', '8001', 'NOPE-1', '2026-03-18T10:00:00.000Z'))).body).toEqual({ outcome: 'out-of-scope' });
+      expect((await storedIssue('NOPE-1')).status).toBe(404);
+      const worklog = JSON.stringify({ timestamp: NOW, webhookEvent: 'worklog_created', worklog: { id: '1' } });
+      expect((await deliver('acme', worklog)).body).toEqual({ outcome: 'ignored' });
+    });
+
+    it('accepts any content type: the bytes are what is signed', async () => {
+      const body = JSON.stringify({ timestamp: NOW + 6, webhookEvent: 'sprint_started' });
+      const res = await request(server).post('/api/jira-sync/webhook/acme').set('Content-Type', 'text/plain').set('X-Hub-Signature', sign(body)).send(body);
+      expect(res.status).toBe(202);
+      expect(res.body).toEqual({ outcome: 'ignored' });
+    });
+  });
+});
