@@ -1,0 +1,27 @@
+import { durationMs, scheduleIntervalMs, scheduleTimeoutMs } from './scheduleTimes';
+
+describe('schedule durations', () => {
+  it('reads HumanDuration objects and ISO 8601 strings', () => {
+    expect(durationMs({ minutes: 30 })).toBe(30 * 60_000);
+    expect(durationMs({ hours: 1, minutes: 30, seconds: 5 })).toBe(5_405_000);
+    expect(durationMs('PT15M')).toBe(15 * 60_000);
+    expect(durationMs('P1DT2H')).toBe(26 * 3_600_000);
+    expect(durationMs('P2W')).toBe(14 * 86_400_000);
+  });
+
+  it('refuses what is not a duration', () => {
+    expect(durationMs('P')).toBeNull();
+    expect(durationMs('PT')).toBeNull();
+    expect(durationMs('15 minutes')).toBeNull();
+    expect(durationMs({ fortnights: 1 })).toBeNull();
+    expect(durationMs({})).toBeNull();
+    expect(durationMs(undefined)).toBeNull();
+  });
+
+  it('has no fixed interval for cron or manual schedules', () => {
+    expect(scheduleIntervalMs({ frequency: { minutes: 10 }, timeout: { minutes: 5 } })).toBe(600_000);
+    expect(scheduleIntervalMs({ frequency: { cron: '*/5 * * * *' }, timeout: 'PT5M' })).toBeNull();
+    expect(scheduleIntervalMs({ frequency: { trigger: 'manual' }, timeout: 'PT5M' })).toBeNull();
+    expect(scheduleTimeoutMs({ frequency: { trigger: 'manual' }, timeout: 'PT5M' })).toBe(300_000);
+  });
+});
