@@ -9,6 +9,12 @@ describe('schedule durations', () => {
     expect(durationMs('P2W')).toBe(14 * 86_400_000);
   });
 
+  it('reads luxon Durations, as schedules read from config hold them', () => {
+    // Duck-typed: luxon is Backstage's dependency, not ours.
+    expect(durationMs({ toMillis: () => 90_000, values: { seconds: 90 } })).toBe(90_000);
+    expect(durationMs({ toMillis: () => NaN })).toBeNull();
+  });
+
   it('refuses what is not a duration', () => {
     expect(durationMs('P')).toBeNull();
     expect(durationMs('PT')).toBeNull();
@@ -20,8 +26,8 @@ describe('schedule durations', () => {
 
   it('has no fixed interval for cron or manual schedules', () => {
     expect(scheduleIntervalMs({ frequency: { minutes: 10 }, timeout: { minutes: 5 } })).toBe(600_000);
-    expect(scheduleIntervalMs({ frequency: { cron: '*/5 * * * *' }, timeout: 'PT5M' })).toBeNull();
-    expect(scheduleIntervalMs({ frequency: { trigger: 'manual' }, timeout: 'PT5M' })).toBeNull();
-    expect(scheduleTimeoutMs({ frequency: { trigger: 'manual' }, timeout: 'PT5M' })).toBe(300_000);
+    expect(scheduleIntervalMs({ frequency: { cron: '*/5 * * * *' }, timeout: { minutes: 5 } })).toBeNull();
+    expect(scheduleIntervalMs({ frequency: { trigger: 'manual' }, timeout: { minutes: 5 } })).toBeNull();
+    expect(scheduleTimeoutMs({ frequency: { trigger: 'manual' }, timeout: { minutes: 5 } })).toBe(300_000);
   });
 });

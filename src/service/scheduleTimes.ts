@@ -18,8 +18,15 @@ const UNIT_MS = {
 
 const ISO_DURATION = /^P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i;
 
-/** Milliseconds of an ISO 8601 duration string or a Backstage HumanDuration; null when it is neither. */
+/**
+ * Milliseconds of a luxon Duration (what schedules read from config hold), a Backstage
+ * HumanDuration or an ISO 8601 duration string; null when it is none of them.
+ */
 export function durationMs(duration: unknown): number | null {
+  if (duration && typeof (duration as { toMillis?: unknown }).toMillis === 'function') {
+    const ms = (duration as { toMillis(): number }).toMillis();
+    return Number.isFinite(ms) ? ms : null;
+  }
   if (typeof duration === 'string') {
     const m = ISO_DURATION.exec(duration.trim());
     if (!m || duration.trim() === 'P' || /T$/i.test(duration.trim())) return null;

@@ -42,14 +42,16 @@ export function createWebhookRouter(options: {
     express.raw({ type: () => true, limit: options.bodyLimitBytes }),
     async (req, res) => {
       const instance = req.params.instance;
+      // Quoted and shortened: the name comes from the URL, unauthenticated.
+      const shown = JSON.stringify(instance.slice(0, 100));
       const secret = secrets.get(instance);
       const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       if (!secret) {
-        logger.warn(`webhook rejected: instance "${instance.slice(0, 100)}" is unknown or has no webhookSecret`);
+        logger.warn(`webhook rejected: instance ${shown} is unknown or has no webhookSecret`);
         throw new AuthenticationError('webhook signature cannot be verified');
       }
       if (!isValidSignature(body, req.header('x-hub-signature'), secret)) {
-        logger.warn(`webhook rejected: missing or bad X-Hub-Signature for instance "${instance}"`);
+        logger.warn(`webhook rejected: missing or bad X-Hub-Signature for instance ${shown}`);
         throw new AuthenticationError('webhook signature missing or invalid');
       }
       let payload: unknown;
@@ -59,7 +61,7 @@ export function createWebhookRouter(options: {
         throw new InputError('webhook body is not valid JSON');
       }
       const outcome = await webhooks.handle(instance, body, payload);
-      logger.debug(`webhook for instance "${instance}": ${outcome}`);
+      logger.debug(`webhook for instance ${shown}: ${outcome}`);
       res.status(202).json({ outcome });
     },
   );
