@@ -1,0 +1,82 @@
+import {
+  coreServices,
+  createBackendPlugin,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { readJiraSyncConfig } from './config';
+import { loadSyncSpec } from './spec';
+import { createKnexIssueQueryStore, createKnexSyncStore } from './store';
+import { createJiraClients } from './jira/clientRegistry';
+import { SyncEngine, SyncMetrics, WebhookProcessor, scheduleSyncs } from './sync';
+import {
+  createRouter,
+  createSchedulerTaskStateReader,
+  jiraSyncAuthPolicies,
+  registerPermissions,
+} from './service';
+
+/** The jira-sync backend plugin: wiring only. */
+export const jiraSyncPlugin = createBackendPlugin({
+  pluginId: 'jira-sync',
+  register(env) {
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        database: coreServices.database,
+        scheduler: coreServices.scheduler,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
+        discovery: coreServices.discovery,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        catalog: catalogServiceRef,
+      },
+      async init({ config, logger, database, scheduler, httpRouter, httpAuth, auth, discovery, permissions, permissionsRegistry, catalog }) {
+        // A broken config or spec stops the plugin here, before anything runs.
+        const settings = readJiraSyncConfig(config);
+        const spec = await loadSyncSpec(settings.spec, {
+          instances: settings.instances.map(instance => instance.name),
+          defaults: { schedule: settings.schedule, maxDeleteShare: settings.deletionGuard.maxDeleteShare },
+        });
+
+        const knex = await database.getClient();
+        if (!database.migrations?.skip) {
+          await knex.migrate.latest({
+            directory: resolvePackagePath('@jira-sync/backstage-plugin-jira-sync-backend', 'migrations'),
+          });
+        }
+        const store = createKnexSyncStore(knex);
+        const clients = createJiraClients({ instances: settings.instances, logger, oauthTokens: store });
+        const engine = new SyncEngine({ store, clientFor: clients.get, logger, metrics: new SyncMetrics() });
+        const webhooks = new WebhookProcessor({ store, clientFor: clients.get, syncs: spec.syncs, logger });
+
+        registerPermissions(permissionsRegistry);
+        jiraSyncAuthPolicies.forEach(policy => httpRouter.addAuthPolicy(policy));
+        httpRouter.use(
+          await createRouter({
+            logger,
+            httpAuth,
+            permissions,
+            catalog,
+            scheduler,
+            queryStore: createKnexIssueQueryStore(knex),
+            syncStore: store,
+            syncs: spec.syncs,
+            instances: settings.instances,
+            webhooks,
+            engine,
+            webhookBodyLimitBytes: settings.webhooks.maxBodyBytes,
+            taskStates: createSchedulerTaskStateReader({ discovery, auth }),
+            checkDatabase: () => knex.raw('select 1'),
+          }),
+        );
+
+        await scheduleSyncs({ scheduler, engine, syncs: spec.syncs, logger });
+        logger.info(`jira-sync: ${spec.syncs.length} syncs from ${spec.source}`);
+      },
+    });
+  },
+});
