@@ -218,6 +218,8 @@ export async function* completePages(
   };
 
   for await (const raw of source) {
+    // Pages emptied by de-duplication carry nothing.
+    if (!raw.issues.length && !raw.isLast) continue;
     const stored = options.storedHistories && raw.issues.length ? await options.storedHistories(raw.issues.map(i => String(i.id))) : undefined;
     const planned = raw.issues.map(issue => planIssue(issue, stored?.get(String(issue.id)), options));
     buffered.push(planned);
