@@ -1,0 +1,3 @@
+export { parseSyncSpec, loadSyncSpec, specHash, SpecError, formatProblem, didYouMean, REQUIRED_FIELDS } from './parseSyncSpec';
+export type { SpecOptions } from './parseSyncSpec';
+export type * from './types';
