@@ -21,6 +21,7 @@ export const REQUIRED_FIELDS = [
 const DEFAULT_OVERLAP = { minutes: 10 };
 const DEFAULT_RECONCILE_EVERY = { hours: 24 };
 const DEFAULT_PAGE_SIZE = 100;
+const CRON = /^([\d*\/,\-?LW#A-Za-z]+\s+){4,5}[\d*\/,\-?LW#A-Za-z]+$/;
 
 export interface SpecOptions {
   /** Instance names from app-config; undefined skips the instance check (the CLI without --config). */
@@ -50,7 +51,12 @@ const validateSchema = ajv.compile(schema);
 const pathText = (path: PathSegment[]) =>
   path.length === 0
     ? '(root)'
-    : path.reduce<string>((text, seg) => (typeof seg === 'number' ? `${text}[${seg}]` : text ? `${text}.${seg}` : seg), '');
+    : path.reduce<string>((text, seg) => {
+        if (typeof seg === 'number') return `${text}[${seg}]`;
+        // Keys that are not plain names (empty, spaces, dots) are quoted so the path stays readable.
+        if (!/^[A-Za-z_$][\w$-]*$/.test(seg)) return `${text}[${JSON.stringify(seg)}]`;
+        return text ? `${text}.${seg}` : seg;
+      }, '');
 
 const show = (value: unknown) => (typeof value === 'string' ? `'${value}'` : JSON.stringify(value));
 
@@ -210,6 +216,11 @@ function checkAndResolve(data: unknown, source: string, locate: Locate, options:
   const seenIds = new Map<string, number>();
 
   const schedule = (value: unknown, path: PathSegment[]) => {
+    const cron = isRecord(value) && isRecord(value.frequency) ? value.frequency.cron : undefined;
+    if (typeof cron === 'string' && !CRON.test(cron.trim())) {
+      problem([...path, 'frequency', 'cron'], `'${cron}' is not a cron expression (5 or 6 fields such as '*/15 * * * *')`);
+      return undefined;
+    }
     try {
       return readSchedulerServiceTaskScheduleDefinitionFromConfig(new ConfigReader(value as never));
     } catch (e) {
@@ -301,7 +312,14 @@ export function parseSyncSpec(text: string, source: string, options: SpecOptions
       }),
     );
   }
-  return checkAndResolve(doc.toJS() ?? {}, source, yamlLocator(doc, lines), options);
+  let data: unknown;
+  try {
+    data = doc.toJS();
+  } catch (e) {
+    // e.g. an alias whose anchor is missing: the document parsed but has no value.
+    throw new SpecError([{ file: source, line: 1, column: 1, path: '(yaml)', message: (e as Error).message }]);
+  }
+  return checkAndResolve(data ?? {}, source, yamlLocator(doc, lines), options);
 }
 
 /** Loads the spec from a file or from the object inline in app-config. */
