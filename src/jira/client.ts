@@ -28,10 +28,17 @@ export interface CreateJiraClientOptions {
   breaker?: { failureThreshold?: number; coolDownMs?: number };
   /** Changelog strategy; the defaults are the measured cheapest (see changelog.ts). */
   changelog?: Partial<Pick<ChangelogOptions, 'batchIssues' | 'maxBufferedIssues' | 'perIssueMaxPages'>> & {
-    /** Cloud: embed changelogs in the search (`expand=changelog`) and bulk-fetch only truncated ones. */
-    expandOnSearch?: boolean;
+    /**
+     * Cloud: embed changelogs in the search (`expand=changelog`, pages of 50, at most 40 histories
+     * each) and bulk-fetch only truncated ones; or search without (pages of 100) and bulk-fetch
+     * every changelog. 'auto' (default) embeds for queries bounded below by `updated` (incremental
+     * sweeps: few issues, new histories mostly embedded) and not for unbounded ones (full sweeps).
+     */
+    expandOnSearch?: boolean | 'auto';
   };
   random?: () => number;
+  /** How long a run may reuse the field catalogue and the user's time zone (default 15 minutes). */
+  catalogueTtlMs?: number;
 }
 
 /** Fields every issue needs, whatever the sync asked for. */
@@ -40,6 +47,11 @@ const DEFAULT_PAGE_SIZE = 100;
 const CLOUD_ID_PAGE_SIZE = 5000;
 const DC_ID_PAGE_SIZE = 1000;
 const ISSUE_BULKFETCH_MAX = 100;
+
+/** `updated >= "…"` (or `>`) in the query's WHERE part: an incremental sweep. */
+export function hasUpdatedLowerBound(jql: string): boolean {
+  return /\bupdated\s*>=?\s*/i.test(splitOrderBy(jql).where);
+}
 
 interface ServerInfo {
   deploymentType?: string;
@@ -98,7 +110,7 @@ export function createJiraClient(options: CreateJiraClientOptions): JiraClient &
   });
 
   const changelogDefaults = {
-    expandOnSearch: options.changelog?.expandOnSearch ?? true,
+    expandOnSearch: options.changelog?.expandOnSearch ?? 'auto',
     batchIssues: Math.min(1000, options.changelog?.batchIssues ?? 1000),
     maxBufferedIssues: options.changelog?.maxBufferedIssues ?? 5000,
     perIssueMaxPages: options.changelog?.perIssueMaxPages ?? 2,
@@ -107,6 +119,10 @@ export function createJiraClient(options: CreateJiraClientOptions): JiraClient &
   let deploymentPromise: Promise<JiraDeployment> | undefined;
   let fieldsPromise: Promise<JiraField[]> | undefined;
   let timeZonePromise: Promise<string> | undefined;
+  // The field catalogue and time zone rarely change: a run re-reads them only when this old, so a
+  // run that finds nothing new costs one search call.
+  const catalogueTtlMs = options.catalogueTtlMs ?? 15 * 60_000;
+  let catalogueLoadedMs = -Infinity;
 
   /** Caches a promise but forgets a failed one, so the next call asks again. */
   const remember = <T>(get: () => Promise<T>, forget: () => void) =>
@@ -159,6 +175,12 @@ export function createJiraClient(options: CreateJiraClientOptions): JiraClient &
     return fieldsPromise;
   };
 
+  /** See `expandOnSearch`: measured cheapest per kind of read (changelog.ts). */
+  const embedChangelogs = (jql: string) => {
+    const setting = changelogDefaults.expandOnSearch;
+    return setting === 'auto' ? hasUpdatedLowerBound(jql) : setting;
+  };
+
   const withRequiredFields = (wanted: string[]) => [...new Set([...wanted, ...REQUIRED_FIELDS])];
 
   const changelogOptions = (d: JiraDeployment, o: Pick<SearchOptions, 'storedHistories' | 'signal' | 'context'>): ChangelogOptions => ({
@@ -178,7 +200,7 @@ export function createJiraClient(options: CreateJiraClientOptions): JiraClient &
       fields: withRequiredFields(search.fields),
       pageSize: search.pageSize ?? DEFAULT_PAGE_SIZE,
       // Data Center returns the full changelog with the search; Cloud embeds at most 40.
-      expandChangelog: d === 'datacenter' || changelogDefaults.expandOnSearch,
+      expandChangelog: d === 'datacenter' || embedChangelogs(search.jql),
       signal: search.signal,
       context: search.context,
     };
@@ -265,8 +287,11 @@ export function createJiraClient(options: CreateJiraClientOptions): JiraClient &
     counters: (): ApiCounters => counters.snapshot(),
     resetCounters: () => counters.reset(),
     beginRun() {
-      fieldsPromise = undefined;
-      timeZonePromise = undefined;
+      if (now() - catalogueLoadedMs >= catalogueTtlMs) {
+        fieldsPromise = undefined;
+        timeZonePromise = undefined;
+        catalogueLoadedMs = now();
+      }
       credentials.beginRun();
     },
     breakerState: () => breaker.state,

@@ -34,6 +34,7 @@ import type {
 
 /** What the store holds of an issue, as far as deciding a write needs it. */
 interface StoredIssueState {
+  issueKey: string;
   updatedMs: number;
   historyCount: number;
   lastHistoryId: string | null;
@@ -139,6 +140,7 @@ export class KnexSyncStore implements SyncStore, ReprojectionStore, OAuthTokenSt
         // The last applied version of an issue in the page is the one written.
         if (decision !== 'unchanged') toWrite.set(id, { version });
         stored.set(id, {
+          issueKey: version.issue.issueKey,
           updatedMs: version.issue.updatedMs,
           historyCount: Math.max(version.issue.historyCount, current?.historyCount ?? 0),
           lastHistoryId: version.issue.lastHistoryId ?? current?.lastHistoryId ?? null,
@@ -190,6 +192,10 @@ export class KnexSyncStore implements SyncStore, ReprojectionStore, OAuthTokenSt
           .update({ deleted_ms: null, deleted_reason: null });
       }
 
+      await this.propagateMovedKeys(tx, instance, [...toWrite.values()].map(w => w.version.issue).filter(issue => {
+        const before = storedBefore.get(issue.issueId);
+        return before !== undefined && before.issueKey !== issue.issueKey;
+      }));
       await this.replaceLinks(tx, instance, rows.length ? [...toWrite.values()].map(w => w.version).sort((a, b) => compareIds(a.issue.issueId, b.issue.issueId)) : []);
 
       // Every version read by the sync, stale ones included, proves the sync still sees the issue.
@@ -209,11 +215,12 @@ export class KnexSyncStore implements SyncStore, ReprojectionStore, OAuthTokenSt
     const out = new Map<string, StoredIssueState>();
     for (const ids of chunk(issueIds, IDS_PER_STATEMENT)) {
       const rows = await tx(T.issues)
-        .select('issue_id', 'updated_ms', 'history_count', 'last_history_id', 'content_hash', 'deleted_ms')
+        .select('issue_id', 'issue_key', 'updated_ms', 'history_count', 'last_history_id', 'content_hash', 'deleted_ms')
         .where({ instance })
         .whereIn('issue_id', ids);
       for (const row of rows) {
         out.set(idOf(row.issue_id), {
+          issueKey: row.issue_key,
           updatedMs: msOf(row.updated_ms),
           historyCount: Number(row.history_count),
           lastHistoryId: idOrNull(row.last_history_id),
@@ -287,6 +294,17 @@ export class KnexSyncStore implements SyncStore, ReprojectionStore, OAuthTokenSt
       for (const row of rows) out.set(idOf(row.issue_id), { count: Number(row.count), lastId: idOrNull(row.last_id) });
     }
     return out;
+  }
+
+  /**
+   * A moved issue's new key reaches the rows that point at it (links, parents): Jira does not
+   * bump those issues' `updated`, so no sync would ever rewrite them.
+   */
+  private async propagateMovedKeys(tx: Knex, instance: string, moved: IssueRecord[]) {
+    for (const issue of moved) {
+      await tx(T.links).where({ instance, other_issue_id: issue.issueId }).update({ other_issue_key: issue.issueKey });
+      await tx(T.issues).where({ instance, parent_id: issue.issueId }).update({ parent_key: issue.issueKey });
+    }
   }
 
   private async replaceLinks(tx: Knex, instance: string, versions: IssueVersion[]) {
