@@ -18,6 +18,8 @@ export const CLOUD_EMBEDDED_HISTORY_LIMIT = 40;
 export const BULKFETCH_MAX_ISSUES = 1000;
 export const BULKFETCH_MAX_HISTORIES = 10_000;
 export const CHANGELOG_PAGE_SIZE = 100;
+/** Known histories worth one extra call per new page not to re-read them (~250 KB at ~600 B a history). */
+export const LONG_KNOWN_HISTORY = 400;
 
 export interface ChangelogOptions {
   deployment: JiraDeployment;
@@ -93,6 +95,8 @@ export function planIssue(raw: RawIssue, stored: StoredHistoryState | undefined,
   if (total === undefined) {
     // Nothing embedded: only a changelog call can tell.
     if (options.deployment === 'datacenter') return { ...base, need: { kind: 'dc-issue' } };
+    // A long known history: its own call from startAt beats re-reading it all in a bulk fetch.
+    if (stored && stored.historyCount >= LONG_KNOWN_HISTORY) return { ...base, need: { kind: 'page', startAt: stored.historyCount } };
     return { ...base, need: { kind: 'bulk', dropFirst: stored ? stored.historyCount : 0 } };
   }
   if (embedded.length >= total) return { ...base, need: { kind: 'none' } };
@@ -116,7 +120,7 @@ export function planIssue(raw: RawIssue, stored: StoredHistoryState | undefined,
     }
     const pages = Math.ceil(missing / CHANGELOG_PAGE_SIZE);
     // A few pages from startAt beat re-reading a long known history in a bulk fetch.
-    if (pages <= options.perIssueMaxPages && stored.historyCount >= pages * CHANGELOG_PAGE_SIZE * 4) {
+    if (pages <= options.perIssueMaxPages && stored.historyCount >= pages * LONG_KNOWN_HISTORY) {
       return { ...base, need: { kind: 'page', startAt: stored.historyCount } };
     }
     return { ...base, need: { kind: 'bulk', dropFirst: stored.historyCount } };

@@ -137,6 +137,7 @@ export async function* searchDataCenter(transport: JiraTransport, request: DcSea
   const delivered = new DeliveredVersions();
   let boundMs: number | undefined;
   let startAt = 0;
+  let overlap = false;
 
   for (;;) {
     let jql = request.jql;
@@ -149,18 +150,19 @@ export async function* searchDataCenter(transport: JiraTransport, request: DcSea
         `${request.context ? `${request.context}: ` : ''}cannot page past ${DC_RESULT_WINDOW} results of a Data Center search ordered by "${orderBy}"; order by updated to page by a moving bound`,
       );
     }
-    const response = await transport.request<DcSearchResponse>('POST', '/rest/api/2/search', {
+    const response: DcSearchResponse = await transport.request<DcSearchResponse>('POST', '/rest/api/2/search', {
       body: {
         jql,
         startAt,
-        maxResults: request.pageSize,
+        // One more than a page when the first one is a repeat (the step back below), so pages stay full.
+        maxResults: request.pageSize + (overlap ? 1 : 0),
         fields,
         ...(request.expandChangelog ? { expand: ['changelog'] } : {}),
       },
       signal: request.signal,
       context: request.context,
     });
-    const page = response.issues ?? [];
+    const page: RawIssue[] = response.issues ?? [];
     const total = response.total ?? 0;
     const fresh = page.filter(issue => !delivered.isDuplicate(issue));
     fresh.forEach(issue => delivered.mark(issue));
@@ -183,12 +185,14 @@ export async function* searchDataCenter(transport: JiraTransport, request: DcSea
     if (!fresh.length || sameBound) {
       // No progress past the minute (a dense minute, or a DST fold widening the bound): page on by offset.
       startAt += page.length - (fresh.length ? 1 : 0);
+      overlap = fresh.length > 0;
     } else {
       // From the minute of the last issue seen: the ones already read in that minute sort first, so
       // skip them by offset. One step back tolerates one of them being edited (and moving to the
       // end of the order) meanwhile; the delivered set drops the repeat.
       boundMs = lastUpdated;
       startAt = Math.max(0, page.filter(issue => (updatedMsOf(issue) ?? 0) >= boundMinute).length - 1);
+      overlap = true;
       delivered.forgetBefore(boundMinute - 3 * 3_600_000);
     }
     if (startAt >= DC_RESULT_WINDOW) {

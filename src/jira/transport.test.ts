@@ -323,6 +323,7 @@ describe('OAuth 2.0 refresh-token rotation', () => {
       logger,
       oauthTokenStore: store,
       now: () => t,
+      catalogueTtlMs: 0, // every run re-reads the catalogue, so each step below makes a request
     });
     await expect(c.timeZone()).resolves.toBe('Pacific/Chatham');
     expect(oauth.events).toEqual(['token issued 1', 'saved refresh-1-rotated-xxxx', 'jira Bearer access-1-yyyyyyyy']);
