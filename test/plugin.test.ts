@@ -53,6 +53,7 @@ describe.each(databases.eachSupportedId())('the plugin in a Backstage backend on
         jiraSyncPlugin,
         mockServices.rootConfig.factory({ data: jiraSyncConfig(sim, spec) }),
         mockServices.database.factory({ knex }),
+        mockServices.scheduler.factory({ includeInitialDelayedTasksOnStartup: true }),
         catalogServiceMock.factory({ entities: [] }),
       ],
     });
