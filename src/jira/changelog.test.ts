@@ -54,6 +54,15 @@ describe('planIssue', () => {
     expect(planned.issue.histories.map(h => h.id)).toEqual(Array.from({ length: 30 }, (_, i) => String(100 + 470 + i)));
   });
 
+  it('hands on only the new part of a complete embedded changelog when it continues the stored one', () => {
+    const trimmed = planIssue(searched(12, 12), { historyCount: 10, lastHistoryId: '109' }, cloud).issue;
+    expect(trimmed.histories.map(h => h.id)).toEqual(['110', '111']);
+    expect(trimmed.historiesFrom).toBe(10);
+    const whole = planIssue(searched(12, 12), { historyCount: 10, lastHistoryId: 'elsewhere' }, cloud).issue;
+    expect(whole.histories).toHaveLength(12);
+    expect(whole.historiesFrom).toBeUndefined();
+  });
+
   it('does not trust the embedded tail when it does not continue the stored history', () => {
     const planned = planIssue(searched(500, 40), { historyCount: 470, lastHistoryId: 'somethingElse' }, cloud);
     expect(planned.need.kind).not.toBe('none');

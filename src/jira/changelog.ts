@@ -99,7 +99,16 @@ export function planIssue(raw: RawIssue, stored: StoredHistoryState | undefined,
     if (stored && stored.historyCount >= LONG_KNOWN_HISTORY) return { ...base, need: { kind: 'page', startAt: stored.historyCount } };
     return { ...base, need: { kind: 'bulk', dropFirst: stored ? stored.historyCount : 0 } };
   }
-  if (embedded.length >= total) return { ...base, need: { kind: 'none' } };
+  if (embedded.length >= total) {
+    // Complete already; hand on only what is new when it continues the stored history.
+    const known = stored?.historyCount ?? 0;
+    const lastKnown = embedded[known - 1];
+    if (known > 0 && known <= embedded.length && (!stored?.lastHistoryId || lastKnown.id === String(stored.lastHistoryId))) {
+      issue.histories = embedded.slice(known);
+      issue.historiesFrom = known;
+    }
+    return { ...base, need: { kind: 'none' } };
+  }
 
   if (options.deployment === 'datacenter') return { ...base, need: { kind: 'dc-issue' } };
 
