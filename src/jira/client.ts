@@ -112,7 +112,7 @@ export function createJiraClient(options: CreateJiraClientOptions): JiraClient &
   const changelogDefaults = {
     expandOnSearch: options.changelog?.expandOnSearch ?? 'auto',
     batchIssues: Math.min(1000, options.changelog?.batchIssues ?? 1000),
-    maxBufferedIssues: options.changelog?.maxBufferedIssues ?? 5000,
+    maxBufferedIssues: options.changelog?.maxBufferedIssues ?? 2000,
     perIssueMaxPages: options.changelog?.perIssueMaxPages ?? 2,
   };
 

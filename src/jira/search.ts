@@ -70,6 +70,8 @@ function updatedMsOf(issue: RawIssue): number | undefined {
   }
 }
 
+const KEYSET_ORDER = /^updated(\s+asc)?(\s*,\s*(key|issuekey|id)(\s+asc)?)?$/i;
+
 /** Remembers which version of each issue was delivered, so none is delivered twice. */
 export class DeliveredVersions {
   private readonly seen = new Map<string, number>();
@@ -98,6 +100,9 @@ export class DeliveredVersions {
 export async function* searchCloud(transport: JiraTransport, request: RawSearchRequest): AsyncGenerator<RawPage> {
   let nextPageToken: string | undefined;
   const delivered = new DeliveredVersions();
+  const { orderBy } = splitOrderBy(request.jql);
+  // Ordered by updated, an issue older than the page can come back only in a newer version: forget it.
+  const byUpdated = !!orderBy && KEYSET_ORDER.test(orderBy);
   for (;;) {
     const response = await transport.request<CloudSearchResponse>('POST', '/rest/api/3/search/jql', {
       body: {
@@ -112,6 +117,8 @@ export async function* searchCloud(transport: JiraTransport, request: RawSearchR
     });
     const issues = (response.issues ?? []).filter(issue => !delivered.isDuplicate(issue));
     issues.forEach(issue => delivered.mark(issue));
+    const first = response.issues?.length ? updatedMsOf(response.issues[0]) : undefined;
+    if (byUpdated && first !== undefined) delivered.forgetBefore(first - 3 * 3_600_000);
     const isLast = !response.nextPageToken || response.isLast === true;
     yield { issues, isLast };
     if (isLast) return;
@@ -124,7 +131,6 @@ export interface DcSearchOptions extends RawSearchRequest {
   timeZone: () => Promise<string>;
 }
 
-const KEYSET_ORDER = /^updated(\s+asc)?(\s*,\s*(key|issuekey|id)(\s+asc)?)?$/i;
 
 /**
  * Data Center paging by a moving `updated` bound (see the module comment). A query with another
