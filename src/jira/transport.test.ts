@@ -40,7 +40,6 @@ async function drain<T>(it: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
-const emptySearch = { issues: [], isLast: true };
 
 describe('Jira transport', () => {
   it('surfaces a 400 bad JQL with Jira’s message and the caller’s context, without retrying', async () => {
