@@ -1,10 +1,13 @@
 import type { Server } from 'node:http';
-import { SimData, type SimIssue } from './model';
-import { renderAllFields, renderHistory, renderIssue, type RenderContext } from './render';
-import { startServer } from './server';
-import { createClock, SimulatorState, type RequestLogEntry, type SimClock } from './state';
-import type { FaultConfig, RateLimitConfig } from './limits';
-import { WebhookSender, type WebhookOptions } from './webhooks';
+import { SYNC_BOT } from './data/catalog';
+import { renderAllFields, renderHistory, renderIssue, renderUser, type RenderContext } from './data/render';
+import { SimData, type SimHistory, type SimIssue } from './data/store';
+import { assertTimeZone } from './data/time';
+import { startServer } from './http/server';
+import { createClock, type SimClock } from './runtime/clock';
+import type { FaultConfig, RateLimitConfig } from './runtime/limits';
+import { SimulatorState, type RequestLogEntry } from './runtime/state';
+import { WebhookSender, type WebhookOptions } from './webhooks/sender';
 
 /**
  * A Jira simulator as demanding as Jira: Cloud REST v3 or Data Center REST v2, JQL read in the
@@ -13,17 +16,23 @@ import { WebhookSender, type WebhookOptions } from './webhooks';
  */
 
 export interface SimulatorOptions {
+  /** Default 1. */
   seed?: number;
+  /** Default 3 (ALPHA, BETA, GAMMA, ...). */
   projects?: number;
+  /** Default 1000 in total. */
   issues?: number;
   deployment?: 'cloud' | 'datacenter';
+  /** Default 0 (a free port) on 127.0.0.1. */
   port?: number;
-  /** The searching user's IANA zone. */
+  /** The searching user's IANA zone; default America/Los_Angeles. */
   timeZone?: string;
+  /** Default real time; data is generated in the past before "now". */
   clock?: { startMs?: number; frozen?: boolean };
   latency?: { fixedMs: number; perIssueMs: number };
+  /** longTail (default): most issues a few histories, ~5% hundreds, a few over 1000; small: 0..5 each. */
   historyShape?: 'longTail' | 'small';
-  /** Data Center's max_result_window. */
+  /** Data Center's max_result_window; default 10,000. */
   resultWindow?: number;
 }
 
@@ -34,12 +43,20 @@ export interface SimIssueView {
   fields: Record<string, unknown>;
 }
 
+export interface TruthIssue {
+  id: string;
+  key: string;
+  fields: Record<string, unknown>;
+  histories: any[];
+}
+
 export interface JiraSimulator {
   url: string;
   credentials: { email: string; apiToken: string; pat: string };
   deployment: 'cloud' | 'datacenter';
   auth: {
     addToken(token: string, options?: { expiresAtMs?: number }): void;
+    /** The token answers 401 from this simulator-clock time on. */
     expireTokenAt(token: string, atMs: number): void;
     revoke(token: string): void;
     /** The searching user sees only these projects (null: all). */
@@ -49,15 +66,20 @@ export interface JiraSimulator {
   data: {
     projects(): string[];
     createIssue(input: { project: string; fields?: Record<string, unknown> }): SimIssueView;
+    /** One history with an item per changed field, `updated` bumped; `silent` changes values without either (drift). */
     updateIssue(idOrKey: string | number, changes: Record<string, unknown>, options?: { silent?: boolean }): SimIssueView;
+    /** Deletes the issue and its sub-tasks. */
     deleteIssue(idOrKey: string | number): void;
+    /** New key, same id, `project` and `Key` history items; the old key keeps resolving. */
     moveIssue(idOrKey: string | number, toProject: string): SimIssueView;
+    /** Bumps `updated` without a history (Jira does that for comments). */
+    addComment(idOrKey: string | number, body: string): SimIssueView;
     setUserTimeZone(timeZone: string): void;
     get(idOrKey: string | number): SimIssueView | undefined;
     all(): SimIssueView[];
   };
-  /** Every live issue with all fields and its complete changelog, oldest first. */
-  truth(): Array<{ id: string; key: string; fields: Record<string, unknown>; histories: any[] }>;
+  /** Every live issue with all fields and its complete changelog, oldest first: what a correct sync ends up with. */
+  truth(): TruthIssue[];
   faults: { set(config: Partial<FaultConfig>): void; reset(): void };
   rateLimit: { set(config: RateLimitConfig | null): void };
   latency: { set(latency: { fixedMs: number; perIssueMs: number } | null): void };
@@ -68,61 +90,57 @@ export interface JiraSimulator {
   };
   webhooks: {
     subscribe(url: string, secret: string | null, options?: WebhookOptions): void;
+    /** Waits until every delivery queued so far has been sent. */
     flush(): Promise<void>;
     unsubscribe(): void;
+    /** Deliveries attempted so far. */
+    deliveries(): ReadonlyArray<{ identifier: string; webhookEvent: string; status: number | 'failed'; retry: boolean }>;
   };
   close(): Promise<void>;
 }
 
 export async function startJiraSimulator(options: SimulatorOptions = {}): Promise<JiraSimulator> {
+  const deployment = options.deployment ?? 'cloud';
+  const timeZone = options.timeZone ?? 'America/Los_Angeles';
+  assertTimeZone(timeZone);
   const clock = createClock(options.clock);
+  const seed = options.seed ?? 1;
   const data = new SimData(
-    {
-      seed: options.seed ?? 1,
-      projects: options.projects ?? 3,
-      issues: options.issues ?? 1000,
-      historyShape: options.historyShape ?? 'longTail',
-      nowMs: clock.now() - 60_000,
-    },
+    { seed, projects: options.projects ?? 3, issues: options.issues ?? 1000, historyShape: options.historyShape ?? 'longTail', nowMs: clock.now() - 60_000 },
     () => clock.now(),
   );
-  const credentials = { email: 'sync-bot@example.com', apiToken: `sim-api-token-${options.seed ?? 1}`, pat: `sim-pat-${options.seed ?? 1}` };
-  const state = new SimulatorState(
-    data,
-    clock,
-    options.timeZone ?? 'America/Los_Angeles',
-    options.deployment ?? 'cloud',
-    options.resultWindow ?? 10_000,
-    credentials,
-    { accountId: '5b10ac8d82e05b22cc7d9999', displayName: 'Sync Bot', emailAddress: credentials.email },
-  );
+  const credentials = { email: SYNC_BOT.emailAddress, apiToken: `sim-api-token-${seed}`, pat: `sim-pat-${seed}` };
+  const state = new SimulatorState(data, clock, timeZone, deployment, options.resultWindow ?? 10_000, credentials, SYNC_BOT);
   state.latency = options.latency;
   const { server, url } = await startServer(state, options.port ?? 0);
   state.url = url;
   const webhooks = new WebhookSender();
-  const ctx = (): RenderContext => ({ data, baseUrl: url, apiVersion: state.deployment === 'cloud' ? '3' : '2', timeZone: state.timeZone });
+  const apiVersion = deployment === 'cloud' ? '3' : '2';
+  const ctx = (): RenderContext => ({ data, baseUrl: url, apiVersion, deployment, timeZone: state.timeZone });
   const view = (issue: SimIssue): SimIssueView => ({ id: String(issue.id), key: issue.key, fields: renderAllFields(issue, ctx()) });
   const mustFind = (idOrKey: string | number) => {
     const issue = data.resolve(idOrKey);
-    if (!issue) throw new Error(`no issue ${idOrKey} in the simulator`);
+    if (!issue) throw new Error(`simulator: no issue ${idOrKey}`);
     return issue;
   };
-  const emit = (event: 'jira:issue_created' | 'jira:issue_updated' | 'jira:issue_deleted', issue: SimIssue, changelog?: { id: number; items: unknown[] }) => {
+  const emit = (webhookEvent: string, issueEventTypeName: string | undefined, issue: SimIssue, extra: Record<string, unknown> = {}) => {
     if (!webhooks.active) return;
+    const bean = renderIssue(issue, Object.keys(renderAllFields(issue, ctx())), { kind: 'none' }, ctx());
     webhooks.enqueue({
       timestamp: clock.now(),
-      webhookEvent: event,
-      issue_event_type_name: event === 'jira:issue_created' ? 'issue_created' : event === 'jira:issue_deleted' ? 'issue_deleted' : 'issue_generic',
-      user: { accountId: state.currentUser.accountId, displayName: state.currentUser.displayName },
-      issue: renderIssue(issue, Object.keys(renderAllFields(issue, ctx())), { kind: 'none' }, ctx()),
-      ...(changelog ? { changelog: { id: String(changelog.id), items: changelog.items } } : {}),
+      webhookEvent,
+      ...(issueEventTypeName ? { issue_event_type_name: issueEventTypeName } : {}),
+      user: renderUser(state.currentUser, ctx()),
+      issue: { id: bean.id, self: bean.self, key: bean.key, fields: bean.fields },
+      ...extra,
     });
   };
+  const changelogOf = (history: SimHistory) => ({ changelog: { id: String(history.id), items: renderHistory(history, ctx()).items } });
 
   return {
     url,
     credentials,
-    deployment: state.deployment,
+    deployment,
     auth: {
       addToken: (token, o = {}) => state.tokens.set(token, { expiresAtMs: o.expiresAtMs }),
       expireTokenAt: (token, atMs) => state.tokens.set(token, { ...state.tokens.get(token), expiresAtMs: atMs }),
@@ -138,32 +156,44 @@ export async function startJiraSimulator(options: SimulatorOptions = {}): Promis
       createIssue({ project, fields = {} }) {
         const issue = data.create(project, fields, state.currentUser);
         state.beforeChange(issue, true);
-        emit('jira:issue_created', issue);
+        emit('jira:issue_created', 'issue_created', issue);
         return view(issue);
       },
       updateIssue(idOrKey, changes, o = {}) {
         const issue = mustFind(idOrKey);
         state.beforeChange(issue);
         const history = data.update(issue, changes, state.currentUser, o.silent);
-        if (history) emit('jira:issue_updated', issue, { id: history.id, items: history.items });
+        if (history) {
+          const type = history.items.some(i => i.field === 'status') ? 'issue_generic' : history.items.some(i => i.field === 'assignee') ? 'issue_assigned' : 'issue_updated';
+          emit('jira:issue_updated', type, issue, changelogOf(history));
+        }
         return view(issue);
       },
       deleteIssue(idOrKey) {
         const issue = mustFind(idOrKey);
         state.version++;
-        issue.deleted = true;
-        emit('jira:issue_deleted', issue);
+        for (const gone of data.delete(issue)) emit('jira:issue_deleted', 'issue_deleted', gone);
       },
       moveIssue(idOrKey, toProject) {
         const issue = mustFind(idOrKey);
         state.beforeChange(issue);
         const history = data.move(issue, toProject, state.currentUser);
-        emit('jira:issue_updated', issue, { id: history.id, items: history.items });
+        emit('jira:issue_updated', 'issue_moved', issue, changelogOf(history));
         return view(issue);
       },
-      setUserTimeZone(timeZone) {
+      addComment(idOrKey, body) {
+        const issue = mustFind(idOrKey);
+        state.beforeChange(issue);
+        const comment = data.comment(issue, body, state.currentUser);
+        const rendered = (renderAllFields(issue, ctx()).comment as { comments: Array<{ id: string }> }).comments.find(c => c.id === String(comment.id));
+        emit('comment_created', undefined, issue, { comment: rendered });
+        emit('jira:issue_updated', 'issue_commented', issue, { comment: rendered });
+        return view(issue);
+      },
+      setUserTimeZone(zone) {
+        assertTimeZone(zone);
         state.version++;
-        state.timeZone = timeZone;
+        state.timeZone = zone;
       },
       get(idOrKey) {
         const issue = data.resolve(idOrKey);
@@ -204,13 +234,14 @@ export async function startJiraSimulator(options: SimulatorOptions = {}): Promis
       subscribe: (target, secret, o) => webhooks.subscribe(target, secret, o),
       flush: () => webhooks.flush(),
       unsubscribe: () => webhooks.unsubscribe(),
+      deliveries: () => [...webhooks.sent],
     },
     close: () => closeServer(server, webhooks),
   };
 }
 
 async function closeServer(server: Server, webhooks: WebhookSender) {
-  webhooks.unsubscribe();
+  webhooks.cancel();
   await new Promise<void>(resolve => {
     server.close(() => resolve());
     server.closeAllConnections();

@@ -1,4 +1,4 @@
-import { seededRandom } from './random';
+import { seededRandom } from '../data/random';
 
 /** Faults a test switches on: rates are per request, decided by a seeded PRNG. */
 export interface FaultConfig {
@@ -28,7 +28,8 @@ export type FaultDecision =
   | { kind: 'reset' }
   | { kind: '5xx'; status: 500 | 502 | 503; retryAfterSeconds?: number }
   | { kind: '429' }
-  | { kind: 'truncate' }
+  /** `overlong`: a prefix under the full Content-Length, then the socket dies; `short`: a prefix with a matching length. */
+  | { kind: 'truncate'; mode: 'overlong' | 'short' }
   | { kind: 'slow'; ms: number };
 
 export class Faults {
@@ -42,6 +43,7 @@ export class Faults {
 
   reset() {
     this.config = { ...NO_FAULTS };
+    this.random = seededRandom(1);
   }
 
   decide(): FaultDecision {
@@ -53,7 +55,7 @@ export class Faults {
       return { kind: '5xx', status, retryAfterSeconds: status === 503 && this.random() < 0.5 ? 1 : undefined };
     }
     if ((r -= c.rateLimit429Rate) < 0) return { kind: '429' };
-    if ((r -= c.truncateRate) < 0) return { kind: 'truncate' };
+    if ((r -= c.truncateRate) < 0) return { kind: 'truncate', mode: this.random() < 0.5 ? 'overlong' : 'short' };
     if ((r -= c.slowRate) < 0) return { kind: 'slow', ms: c.slowMs };
     return { kind: 'none' };
   }
@@ -77,6 +79,8 @@ export class RateLimiter {
   private config: RateLimitConfig | null = null;
   private buckets = new Map<string, { tokens: number; atMs: number }>();
   private hour = { startMs: 0, used: 0 };
+  /** Until when each bucket (or '*' for all) told its caller to wait with Retry-After. */
+  private readonly notBefore = new Map<string, number>();
 
   set(config: RateLimitConfig | null) {
     this.config = config;
@@ -84,18 +88,29 @@ export class RateLimiter {
     this.hour = { startMs: 0, used: 0 };
   }
 
-  take(bucketKey: string, nowMs: number): RateDecision {
+  /** Remembers a Retry-After the simulator announced (per bucket, or '*' for a global pause). */
+  announced(bucketKey: string, untilMs: number) {
+    this.notBefore.set(bucketKey, Math.max(untilMs, this.notBefore.get(bucketKey) ?? 0));
+  }
+
+  /** Whether a request to this bucket arrives before an announced Retry-After has elapsed. */
+  early(bucketKey: string, nowMs: number): boolean {
+    return nowMs < (this.notBefore.get(bucketKey) ?? 0) || nowMs < (this.notBefore.get('*') ?? 0);
+  }
+
+  /** `nowMs` is real time (buckets refill while a client really waits); the hourly quota follows the simulator clock. */
+  take(bucketKey: string, nowMs: number, quotaNowMs = nowMs): RateDecision {
     const config = this.config;
     if (!config) return { allowed: true, headers: {} };
     const headers: Record<string, string> = {};
     if (config.hourlyQuota) {
-      const hourStart = Math.floor(nowMs / 3_600_000) * 3_600_000;
+      const hourStart = Math.floor(quotaNowMs / 3_600_000) * 3_600_000;
       if (hourStart !== this.hour.startMs) this.hour = { startMs: hourStart, used: 0 };
       if (this.hour.used >= config.hourlyQuota) {
         const reset = hourStart + 3_600_000;
         return {
           allowed: false,
-          retryAfterSeconds: Math.ceil((reset - nowMs) / 1000),
+          retryAfterSeconds: Math.ceil((reset - quotaNowMs) / 1000),
           reason: 'jira-quota-global-based',
           headers: { 'X-RateLimit-Limit': String(config.hourlyQuota), 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': new Date(reset).toISOString() },
         };

@@ -1,7 +1,9 @@
-import { compareBy, evaluate, parseJql, validate, type EvalContext, type OrderBy, type Query } from './jql';
+import { compileJql, compareSortKeys, evaluate, sortKey, type EvalContext, type OrderBy, type Query } from '../jql/evaluate';
+import type { SimUser } from '../data/catalog';
+import type { SearchView, SimData, SimIssue } from '../data/store';
+import { HttpError } from '../http/errors';
+import type { SimClock } from './clock';
 import { Faults, RateLimiter } from './limits';
-import type { SearchView, SimData, SimIssue, SimUser } from './model';
-import { HttpError } from './errors';
 
 export interface RequestLogEntry {
   method: string;
@@ -13,33 +15,21 @@ export interface RequestLogEntry {
   ms: number;
   /** When the request arrived (epoch ms, real time). */
   at: number;
+  /** Set when the request came before a Retry-After the simulator had announced had elapsed. */
+  beforeRetryAfter?: boolean;
+  /** The fault injected into this request, if any. */
+  fault?: string;
 }
 
-export interface SimClock {
-  now(): number;
-  advance(ms: number): void;
-  freeze(atMs?: number): void;
-  unfreeze(): void;
+export interface SearchHit {
+  issue: SimIssue;
+  view: SearchView;
+  key: Array<number | string>;
 }
 
-/** Real time by default; tests freeze it or move it forward. */
-export function createClock(options: { startMs?: number; frozen?: boolean } = {}): SimClock {
-  let offset = options.startMs !== undefined ? options.startMs - Date.now() : 0;
-  let frozenAt: number | undefined = options.frozen ? options.startMs ?? Date.now() : undefined;
-  return {
-    now: () => frozenAt ?? Date.now() + offset,
-    advance(ms) {
-      if (frozenAt !== undefined) frozenAt += ms;
-      else offset += ms;
-    },
-    freeze(atMs) {
-      frozenAt = atMs ?? frozenAt ?? Date.now() + offset;
-    },
-    unfreeze() {
-      if (frozenAt !== undefined) offset = frozenAt - Date.now();
-      frozenAt = undefined;
-    },
-  };
+interface TokenState {
+  expiresAtMs?: number;
+  revoked?: boolean;
 }
 
 /** Everything the HTTP handlers read: data, clock, who is asking, limits, faults and the log. */
@@ -48,11 +38,11 @@ export class SimulatorState {
   readonly faults = new Faults();
   readonly rateLimiter = new RateLimiter();
   readonly requestLog: RequestLogEntry[] = [];
-  readonly tokens = new Map<string, { expiresAtMs?: number; revoked?: boolean }>();
+  readonly tokens = new Map<string, TokenState>();
   visibleProjects: Set<string> | null = null;
   /** Bumped on every change, so cached search results are never stale. */
   version = 0;
-  private searchCache?: { key: string; result: Array<{ issue: SimIssue; view: SearchView }> };
+  private searchCache?: { key: string; result: SearchHit[] };
   latency?: { fixedMs: number; perIssueMs: number };
 
   constructor(
@@ -68,20 +58,22 @@ export class SimulatorState {
     this.tokens.set(credentials.pat, {});
   }
 
-  /** Basic (email + API token) or Bearer; expired, revoked or wrong credentials are a 401. */
+  /** Basic (email + API token) or Bearer (PAT / OAuth access token); expired, revoked or wrong credentials are a 401. */
   authenticate(header: string | undefined) {
     const unauthorized = (message: string) =>
-      new HttpError(401, { errorMessages: [message], errors: {} }, { 'WWW-Authenticate': 'OAuth realm="jira", Basic realm="jira"' });
+      new HttpError(401, { errorMessages: [message], errors: {} }, { 'WWW-Authenticate': 'OAuth realm="https%3A%2F%2Fsimulator.atlassian.net", Basic realm="protected-area"' });
+    if (!header) throw unauthorized('You are not authenticated. Authentication required to perform this operation.');
     let token: string | undefined;
-    if (header?.startsWith('Basic ')) {
-      const [email, ...rest] = Buffer.from(header.slice(6), 'base64').toString('utf8').split(':');
-      if (email === this.credentials.email) token = rest.join(':');
-    } else if (header?.startsWith('Bearer ')) {
-      token = header.slice(7);
+    if (/^basic /i.test(header)) {
+      const [user, ...rest] = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8').split(':');
+      const who = this.deployment === 'cloud' ? this.credentials.email : this.currentUser.name;
+      if (user === who || user === this.credentials.email) token = rest.join(':');
+    } else if (/^bearer /i.test(header)) {
+      token = header.slice(7).trim();
     }
     const entry = token === undefined ? undefined : this.tokens.get(token);
     if (!entry || entry.revoked) throw unauthorized('Client must be authenticated to access this resource.');
-    if (entry.expiresAtMs !== undefined && this.clock.now() >= entry.expiresAtMs) throw unauthorized('The access token has expired.');
+    if (entry.expiresAtMs !== undefined && this.clock.now() >= entry.expiresAtMs) throw unauthorized('The provided token has expired.');
   }
 
   evalContext(): EvalContext {
@@ -89,40 +81,38 @@ export class SimulatorState {
       timeZone: this.timeZone,
       nowMs: this.clock.now(),
       currentUser: this.currentUser,
+      projectKeys: this.data.projectKeys,
       resolveKey: key => this.data.resolve(key)?.id,
       keyOfId: id => this.data.issues.get(id)?.key,
     };
   }
 
-  parse(jql: string): Query {
-    const query = parseJql(jql);
-    validate(query, this.evalContext());
-    return query;
+  compile(jql: string): Query {
+    return compileJql(jql, this.evalContext());
   }
 
-  /** What search sees of an issue: its previous version while the index lags. */
-  searchView(issue: SimIssue): SearchView {
-    if (issue.indexed && this.clock.now() < issue.indexed.visibleAtMs) return issue.indexed.snapshot;
+  /** What search sees of an issue: its previous version while the index lags, unless reconciled. */
+  searchView(issue: SimIssue, reconcile?: Set<number>): SearchView {
+    if (issue.indexed && this.clock.now() < issue.indexed.visibleAtMs && !reconcile?.has(issue.id)) return issue.indexed.snapshot;
     return issue;
   }
 
   /** Issues matching a query, in order, as the (possibly lagging) index sees them. */
-  search(query: Query, orderBy: OrderBy[] = query.orderBy): Array<{ issue: SimIssue; view: SearchView }> {
+  search(query: Query, orderBy: OrderBy[], reconcile?: Set<number>): SearchHit[] {
     const ctx = this.evalContext();
-    // Paging re-runs the same query: reuse the sorted result while nothing changed (not while the index lags).
-    const key = JSON.stringify([query, orderBy, this.version, [...(this.visibleProjects ?? [])], Math.floor(ctx.nowMs / 60_000), ctx.timeZone]);
-    const cacheable = this.faults.config.searchIndexLagMs <= 0;
-    if (cacheable && this.searchCache?.key === key) return this.searchCache.result;
-    const out: Array<{ issue: SimIssue; view: SearchView }> = [];
+    // Paging re-runs the same query: reuse the sorted result while nothing changed and time does not matter.
+    const cacheable = this.faults.config.searchIndexLagMs <= 0 && !query.usesNow && !reconcile?.size;
+    const cacheKey = JSON.stringify([query.where, orderBy, this.version, [...(this.visibleProjects ?? [])], ctx.timeZone]);
+    if (cacheable && this.searchCache?.key === cacheKey) return this.searchCache.result;
+    const out: SearchHit[] = [];
     for (const issue of this.data.issues.values()) {
       if (issue.deleted) continue;
-      const view = this.searchView(issue);
+      const view = this.searchView(issue, reconcile);
       if (view.hidden || !this.canSee(view.projectKey)) continue;
-      if (evaluate(query.where, view, ctx)) out.push({ issue, view });
+      if (evaluate(query.where, view, ctx)) out.push({ issue, view, key: sortKey(view, orderBy) });
     }
-    const compare = compareBy(orderBy);
-    out.sort((a, b) => compare(a.view, b.view));
-    if (cacheable) this.searchCache = { key, result: out };
+    out.sort((a, b) => compareSortKeys(a.key, b.key, orderBy));
+    if (cacheable) this.searchCache = { key: cacheKey, result: out };
     return out;
   }
 
@@ -145,11 +135,13 @@ export class SimulatorState {
     if (isNew) {
       issue.indexed = { snapshot: { ...issue, hidden: true }, visibleAtMs };
     } else if (!issue.indexed || this.clock.now() >= issue.indexed.visibleAtMs) {
+      const values = { ...issue.values, issuelinks: [...(issue.values.issuelinks as unknown[])], comment: [...(issue.values.comment as unknown[])] };
       issue.indexed = {
-        snapshot: { id: issue.id, key: issue.key, projectKey: issue.projectKey, createdMs: issue.createdMs, updatedMs: issue.updatedMs, values: structuredClone(issue.values) },
+        snapshot: { id: issue.id, key: issue.key, projectKey: issue.projectKey, createdMs: issue.createdMs, updatedMs: issue.updatedMs, values, historyCount: issue.historyCount },
         visibleAtMs,
       };
     } else {
+      // Still lagging: the index keeps the version it had, and catches up later.
       issue.indexed.visibleAtMs = visibleAtMs;
     }
   }
