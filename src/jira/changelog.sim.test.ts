@@ -29,11 +29,16 @@ describe.each(['cloud', 'datacenter'] as const)('complete changelogs on %s', dep
   let sim: JiraSimulator;
   afterEach(async () => sim?.close());
 
-  it.each([true, false])('long-tail histories (1 to ~1,500) are complete and in order (embedded: %s)', async expandOnSearch => {
-    sim = await startJiraSimulator({ seed: 31, projects: 2, issues: 600, historyShape: 'longTail', deployment });
+  it.each([true, false])('long-tail histories (1 to 2,000) are complete and in order (embedded: %s)', async expandOnSearch => {
+    sim = await startJiraSimulator({ seed: 36, projects: 2, issues: 800, historyShape: 'longTail', deployment });
+    // The generated tail ends near 1,500: edit the longest issue up to 2,000 histories.
+    const longest = sim.truth().reduce((a, b) => (b.histories.length > a.histories.length ? b : a));
+    for (let n = longest.histories.length; n < 2000; n++) sim.data.updateIssue(longest.id, { summary: `edit ${n}` });
     const truth = sim.truth();
     const lengths = truth.map(t => t.histories.length);
-    expect(Math.max(...lengths)).toBeGreaterThan(1000);
+    expect(Math.max(...lengths)).toBe(2000);
+    expect(lengths.filter(n => n > 1000).length).toBeGreaterThan(1);
+    expect(lengths.filter(n => n === 1).length).toBeGreaterThan(10);
     expect(lengths.filter(n => n > CLOUD_EMBEDDED_HISTORY_LIMIT).length).toBeGreaterThan(10);
     const { client } = simClient(sim, {}, { changelog: { expandOnSearch } });
     const { deliveries } = await readAll(client, { jql: jqlOf(sim), fields: SYNC_FIELDS });
