@@ -256,7 +256,7 @@ export function fieldCatalogue(deployment: 'cloud' | 'datacenter'): unknown[] {
     })),
     ...Object.values(CUSTOM_FIELDS).map(f => ({
       id: f.id,
-      ...(deployment === 'cloud' ? { key: f.id, untranslatedName: f.name } : {}),
+      ...(deployment === 'cloud' ? { key: f.id } : {}),
       name: f.name,
       custom: true,
       orderable: true,

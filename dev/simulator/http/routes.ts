@@ -154,7 +154,7 @@ function bulkFetch(state: SimulatorState, ctx: RenderContext, body: Record<strin
     seen.add(issue.id);
     issues.push(renderIssue(issue, fields, expand.includes('changelog') ? { kind: 'newest', max: 40 } : { kind: 'none' }, ctx));
   }
-  return { status: 200, body: { expand: 'schema,names', issues, issueErrors: [] }, issues: issues.length };
+  return { status: 200, body: { issues, issueErrors: [] }, issues: issues.length };
 }
 
 /** GET issue/{id}/changelog: a page of histories, oldest first, at most 100. */
