@@ -45,7 +45,7 @@ export class SyncAbortedError extends Error {
 
 /** Deletions this small are never held back by the guard: the share test is meant for mass disappearance. */
 const GUARD_FREE_DELETIONS = 5;
-const PROGRESS_INTERVAL_MS = 10_000;
+const PROGRESS_INTERVAL_MS = 2_000;
 
 const emptyCounters = (): RunCounters => ({
   issuesRead: 0,
@@ -254,6 +254,7 @@ export class SyncEngine {
     await this.retryDeadLetters(sync, client, fetchFields, mappings, counters, logger, signal);
 
     const expected = mode === 'full' ? await client.approximateCount(scope).catch(() => undefined) : undefined;
+    if (mode === 'full') logger.info(`sync "${sync.id}": ${resume ? 'resuming' : 'starting'} a full sweep of ~${expected ?? '?'} issues`);
     const progress = new ProgressLog(logger, sync.id, expected, this.now);
     let maxUpdatedMs = state?.watermarkMs ?? null;
 

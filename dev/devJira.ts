@@ -1,0 +1,144 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Entity } from '@backstage/catalog-model';
+import { startJiraSimulator, type JiraSimulator } from './simulator';
+
+// Overridable so a test can run the quick start beside another backend.
+const DATA_DIR = process.env.JIRA_SYNC_DEV_DATA_DIR ?? resolve(__dirname, '..', '.jira-sync-dev');
+const PORT = process.env.JIRA_SYNC_DEV_PORT ?? '7007';
+const DEV_TOKEN = 'jira-sync-dev-token-change-me';
+const WEBHOOK_SECRET = 'jira-sync-dev-webhook-secret';
+const BACKEND = `http://localhost:${PORT}`;
+
+interface DevJira {
+  entities: Entity[];
+  /** Called once the backend listens: waits for the first sync, then prints where to look. */
+  afterStart(): Promise<void>;
+}
+
+const component = (name: string, annotations: Record<string, string>): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name, namespace: 'default', annotations },
+  spec: { type: 'service', lifecycle: 'production', owner: 'team-a' },
+});
+
+/**
+ * Prepares what `npm start` runs against: the Jira simulator with live edits and webhooks, or a
+ * real Jira when JIRA_BASE_URL is set. Everything reaches app-config.yaml through JIRA_SYNC_DEV_*.
+ */
+export async function prepareDevJira(): Promise<DevJira> {
+  mkdirSync(DATA_DIR, { recursive: true });
+  process.env.JIRA_SYNC_DEV_DATA_DIR = DATA_DIR;
+  process.env.JIRA_SYNC_DEV_PORT = PORT;
+  process.env.JIRA_SYNC_DEV_TOKEN = DEV_TOKEN;
+  process.env.JIRA_SYNC_DEV_WEBHOOK_SECRET = WEBHOOK_SECRET;
+
+  let projects: string[];
+  let sim: JiraSimulator | undefined;
+  if (process.env.JIRA_BASE_URL) {
+    projects = (process.env.JIRA_PROJECTS ?? '').split(',').map(p => p.trim()).filter(Boolean);
+    if (!projects.length || !process.env.JIRA_EMAIL || !process.env.JIRA_API_TOKEN) {
+      throw new Error('With JIRA_BASE_URL set, also set JIRA_EMAIL, JIRA_API_TOKEN and JIRA_PROJECTS (comma-separated project keys)');
+    }
+    process.env.JIRA_SYNC_DEV_INSTANCE = 'jira';
+    process.env.JIRA_SYNC_DEV_BASE_URL = process.env.JIRA_BASE_URL;
+    process.env.JIRA_SYNC_DEV_EMAIL = process.env.JIRA_EMAIL;
+    process.env.JIRA_SYNC_DEV_API_TOKEN = process.env.JIRA_API_TOKEN;
+  } else {
+    sim = await startJiraSimulator({
+      seed: 1,
+      projects: 3,
+      issues: Number(process.env.JIRA_SYNC_DEV_ISSUES ?? 3000),
+      port: Number(process.env.JIRA_SYNC_DEV_SIMULATOR_PORT ?? 0),
+    });
+    projects = sim.data.projects();
+    process.env.JIRA_SYNC_DEV_INSTANCE = 'simulator';
+    process.env.JIRA_SYNC_DEV_BASE_URL = sim.url;
+    process.env.JIRA_SYNC_DEV_EMAIL = sim.credentials.email;
+    process.env.JIRA_SYNC_DEV_API_TOKEN = sim.credentials.apiToken;
+    console.log(`[dev] Jira simulator at ${sim.url} with ${sim.data.all().length} issues in ${projects.join(', ')}`);
+  }
+  const instance = process.env.JIRA_SYNC_DEV_INSTANCE!;
+
+  // The first two projects sync incrementally; the rest rely on webhooks with an incremental safety net.
+  const [first, second, ...rest] = projects;
+  const syncs = [
+    `  - id: core\n    instance: ${instance}\n    projects: [${[first, second].filter(Boolean).join(', ')}]\n    strategy: incremental\n    schedule: { frequency: { minutes: 2 }, timeout: { minutes: 30 } }`,
+    ...(rest.length
+      ? [`  - id: live\n    instance: ${instance}\n    projects: [${rest.join(', ')}]\n    strategy: webhook\n    schedule: { frequency: { minutes: 5 }, timeout: { minutes: 30 } }`]
+      : []),
+  ];
+  const specPath = join(DATA_DIR, 'jira-sync.yaml');
+  writeFileSync(specPath, `# Written by dev/devJira.ts for npm start\nsyncs:\n${syncs.join('\n')}\n`);
+  process.env.JIRA_SYNC_DEV_SPEC = specPath;
+
+  const entities = [
+    component(`${first.toLowerCase()}-service`, { 'jira/project-key': first }),
+    ...(second ? [component(`${second.toLowerCase()}-frontend`, { 'jira/project-key': second, 'jira/label': 'frontend' })] : []),
+    ...(rest.length ? [component('platform', { 'jira/project-key': rest.join(',') })] : []),
+  ];
+
+  return {
+    entities,
+    async afterStart() {
+      if (sim) startLiveEdits(sim, instance);
+      await waitForFirstSyncs();
+      printWhereToLook(entities);
+    },
+  };
+}
+
+/** Keeps the simulator busy like a real team: edits, transitions, new issues, delivered as webhooks. */
+function startLiveEdits(sim: JiraSimulator, instance: string) {
+  sim.webhooks.subscribe(`${BACKEND}/api/jira-sync/webhook/${instance}`, WEBHOOK_SECRET);
+  let n = 0;
+  const timer = setInterval(() => {
+    const issues = sim.data.all();
+    const issue = issues[Math.floor(Math.random() * issues.length)];
+    n += 1;
+    if (n % 10 === 0) {
+      sim.data.createIssue({ project: sim.data.projects()[n % sim.data.projects().length], fields: { summary: `Live issue ${n}` } });
+    } else {
+      sim.data.updateIssue(issue.id, { summary: `${String(issue.fields.summary).replace(/ \(edit \d+\)$/, '')} (edit ${n})` });
+    }
+  }, 3000);
+  timer.unref();
+}
+
+async function waitForFirstSyncs() {
+  const started = Date.now();
+  for (;;) {
+    try {
+      const response = await fetch(`${BACKEND}/api/jira-sync/syncs`, { headers: { authorization: `Bearer ${DEV_TOKEN}` } });
+      if (response.ok) {
+        const body = (await response.json()) as { items: Array<{ id: string; lastSuccessAt: string | null }> };
+        if (body.items.length && body.items.every(s => s.lastSuccessAt)) {
+          console.log(`[dev] first syncs done in ${Math.round((Date.now() - started) / 1000)} s`);
+          return;
+        }
+      }
+    } catch {
+      // The backend is still starting.
+    }
+    await new Promise(r => setTimeout(r, 1000));
+  }
+}
+
+function printWhereToLook(entities: Entity[]) {
+  const auth = `-H 'Authorization: Bearer ${DEV_TOKEN}'`;
+  const entity = entities[0].metadata.name;
+  const project = entities[0].metadata.annotations!['jira/project-key'];
+  console.log(
+    [
+      '',
+      '[dev] jira-sync is running. Try:',
+      `  curl -s ${auth} '${BACKEND}/api/jira-sync/syncs'`,
+      `  curl -s ${auth} '${BACKEND}/api/jira-sync/issues?project=${project}&limit=5'`,
+      `  curl -s ${auth} '${BACKEND}/api/jira-sync/entities/component/default/${entity}/issues?statusCategory=open&limit=5'`,
+      `  curl -s ${auth} '${BACKEND}/api/jira-sync/entities/component/default/${entity}/metrics'`,
+      `  curl -s ${auth} '${BACKEND}/api/jira-sync/issues/${project}-1/changelog'`,
+      '',
+    ].join('\n'),
+  );
+}
