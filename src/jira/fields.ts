@@ -7,6 +7,7 @@ import type { JiraField } from './types';
 import { FieldCoercionError, FieldMappingError } from './errors';
 import { parseJiraTimestamp } from './time';
 
+import { editDistance } from '../spec/editDistance';
 export { FieldCoercionError, FieldMappingError } from './errors';
 
 /** A spec mapping whose Jira field id is known. */
@@ -62,20 +63,6 @@ export function typeMismatch(type: CustomFieldType, field: JiraField): string | 
   return undefined;
 }
 
-function levenshtein(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length];
-}
-
 /** Up to three catalogue entries whose name or id is close to what was written. */
 export function nearFields(wanted: string, fields: JiraField[]): JiraField[] {
   const w = wanted.toLowerCase().trim();
@@ -83,7 +70,7 @@ export function nearFields(wanted: string, fields: JiraField[]): JiraField[] {
   return fields
     .map(field => {
       const name = field.name.toLowerCase();
-      const distance = Math.min(levenshtein(w, name), levenshtein(w, field.id.toLowerCase()));
+      const distance = Math.min(editDistance(w, name), editDistance(w, field.id.toLowerCase()));
       const contains = w.length >= 4 && (name.includes(w) || w.includes(name)) ? limit : Infinity;
       return { field, score: Math.min(distance, contains) };
     })

@@ -11,6 +11,7 @@ import {
 import { InputError } from '@backstage/errors';
 import { durationToMilliseconds } from '@backstage/types';
 import schema from './sync-spec.schema.json';
+import { editDistance } from './editDistance';
 import type { CustomFieldMapping, CustomFieldType, SpecProblem, SyncDefinition, SyncSpec } from './types';
 
 /** Fields the data model always needs, whatever the spec lists. */
@@ -60,26 +61,12 @@ const pathText = (path: PathSegment[]) =>
 
 const show = (value: unknown) => (typeof value === 'string' ? `'${value}'` : JSON.stringify(value));
 
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length];
-}
-
 /** The closest known name, if it is close enough to be what was meant. */
 export function didYouMean(word: string, known: string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of known) {
-    const distance = editDistance(word, candidate);
+    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
     if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
   }
   return best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;

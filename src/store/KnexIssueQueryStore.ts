@@ -8,6 +8,7 @@ import {
   isSqlite,
   issueListItemFromRow,
   itemFromRow,
+  historyFromRow,
   linkFromRow,
   msOf,
   msOrNull,
@@ -188,14 +189,7 @@ export class KnexIssueQueryStore implements IssueQueryStore {
         itemsByHistory.set(key, [...(itemsByHistory.get(key) ?? []), itemFromRow(item)]);
       }
     }
-    const items: HistoryRecord[] = pageRows.map(row => ({
-      historyId: idOf(row.history_id),
-      authorAccountId: row.author_account_id ?? null,
-      authorName: row.author_name ?? null,
-      createdMs: msOf(row.created_ms),
-      createdRaw: row.created_raw,
-      items: itemsByHistory.get(idOf(row.history_id)) ?? [],
-    }));
+    const items: HistoryRecord[] = pageRows.map(row => historyFromRow(row, itemsByHistory.get(idOf(row.history_id)) ?? []));
     if (rows.length <= limit) return { items };
     const last = items[items.length - 1];
     return { items, nextCursor: encodeCursor(['history', last.createdMs, last.historyId]) };

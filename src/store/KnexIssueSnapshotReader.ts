@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { HistoryRecord, IssueSnapshotReader, LinkRecord } from './types';
 import {
-  T, chunk, IDS_PER_STATEMENT, idOf, issueRecordFromRow, itemFromRow, linkFromRow, msOf, msOrNull,
+  T, chunk, IDS_PER_STATEMENT, historyFromRow, idOf, issueRecordFromRow, itemFromRow, linkFromRow, msOrNull,
 } from './rows';
 
 /** Reads whole stored issues back (row, every history, links) to compare them with Jira. */
@@ -37,14 +37,7 @@ export class KnexIssueSnapshotReader implements IssueSnapshotReader {
       for (const row of histories) {
         const issueId = idOf(row.issue_id);
         if (!out.has(issueId)) out.set(issueId, []);
-        out.get(issueId)!.push({
-          historyId: idOf(row.history_id),
-          authorAccountId: row.author_account_id ?? null,
-          authorName: row.author_name ?? null,
-          createdMs: msOf(row.created_ms),
-          createdRaw: row.created_raw,
-          items: itemsByHistory.get(idOf(row.history_id)) ?? [],
-        });
+        out.get(issueId)!.push(historyFromRow(row, itemsByHistory.get(idOf(row.history_id)) ?? []));
       }
     }
     return out;

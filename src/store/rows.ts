@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type {
   DeadLetterRecord,
   HistoryItemRecord,
+  HistoryRecord,
   IssueListItem,
   IssueRecord,
   LinkRecord,
@@ -156,6 +157,18 @@ export function itemFromRow(row: Row): HistoryItemRecord {
     fromString: row.from_string ?? null,
     toValue: row.to_value ?? null,
     toString: row.to_string ?? null,
+  };
+}
+
+/** A history row with its items (already mapped, in item order). */
+export function historyFromRow(row: Row, items: HistoryItemRecord[]): HistoryRecord {
+  return {
+    historyId: idOf(row.history_id),
+    authorAccountId: row.author_account_id ?? null,
+    authorName: row.author_name ?? null,
+    createdMs: msOf(row.created_ms),
+    createdRaw: row.created_raw,
+    items,
   };
 }
 
