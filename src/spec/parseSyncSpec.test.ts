@@ -120,10 +120,10 @@ describe('parseSyncSpec', () => {
 
 /** Deterministic PRNG so a failing broken spec can be reproduced from its number. */
 function mulberry32(seed: number) {
+  let state = seed | 0;
   return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };

@@ -30,6 +30,9 @@ export interface SpecOptions {
   defaults?: { schedule?: SchedulerServiceTaskScheduleDefinition; maxDeleteShare?: number };
 }
 
+/** `file:line:column: path message`, the one way a problem is shown. */
+export const formatProblem = (p: SpecProblem) => `${p.file}:${p.line}:${p.column}: ${p.path} ${p.message}`;
+
 /** Every problem of a spec, located; the message lists them one per line (an InputError: a 400 where shown over HTTP). */
 export class SpecError extends InputError {
   constructor(readonly problems: SpecProblem[]) {
@@ -41,7 +44,8 @@ export class SpecError extends InputError {
   }
 }
 
-export const formatProblem = (p: SpecProblem) => `${p.file}:${p.line}:${p.column}: ${p.path} ${p.message}`;
+
+const isRecord = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 type PathSegment = string | number;
 type Locate = (path: PathSegment[], key?: boolean) => { line: number; column: number };
@@ -58,6 +62,11 @@ const pathText = (path: PathSegment[]) =>
         if (!/^[A-Za-z_$][\w$-]*$/.test(seg)) return `${text}[${JSON.stringify(seg)}]`;
         return text ? `${text}.${seg}` : seg;
       }, '');
+
+const describeType = (value: unknown) => {
+  if (Array.isArray(value)) return 'a list';
+  return value === null ? 'nothing' : typeof value;
+};
 
 const show = (value: unknown) => (typeof value === 'string' ? `'${value}'` : JSON.stringify(value));
 
@@ -108,7 +117,7 @@ function schemaProblem(error: ErrorObject, data: unknown, locate: Locate, file: 
         message: `must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}; got ${show(value)}`,
       };
     case 'type':
-      return { ...at(path), message: `must be ${[(error.params as { type: string | string[] }).type].flat().join(' or ')}; got ${Array.isArray(value) ? 'a list' : value === null ? 'nothing' : typeof value}` };
+      return { ...at(path), message: `must be ${[(error.params as { type: string | string[] }).type].flat().join(' or ')}; got ${describeType(value)}` };
     case 'pattern':
       return { ...at(path), message: `${show(value)} does not have the expected form (${(error.params as { pattern: string }).pattern})` };
     case 'propertyNames':
@@ -273,8 +282,6 @@ function checkAndResolve(data: unknown, source: string, locate: Locate, options:
   if (problems.length) throw new SpecError(dedupe(problems));
   return { syncs, source };
 }
-
-const isRecord = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** One line per problem, in file order. */
 function dedupe(problems: SpecProblem[]): SpecProblem[] {

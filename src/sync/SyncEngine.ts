@@ -9,6 +9,7 @@ import { IssueTransformError, projectCustomFields, toIssueVersion, contentHashOf
 import type { ResolvedFieldMapping } from './transform';
 import { scopeJql, sweepJql } from './jql';
 import { SyncMetrics } from './metrics';
+import { ProgressLog } from './ProgressLog';
 
 /** Where an unfinished sweep stands; committed with every page so a crash resumes here. */
 export interface SweepCheckpoint {
@@ -45,7 +46,6 @@ export class SyncAbortedError extends Error {
 
 /** Deletions this small are never held back by the guard: the share test is meant for mass disappearance. */
 const GUARD_FREE_DELETIONS = 5;
-const PROGRESS_INTERVAL_MS = 2_000;
 
 const emptyCounters = (): RunCounters => ({
   issuesRead: 0,
@@ -244,7 +244,7 @@ export class SyncEngine {
     const checkpoint: SweepCheckpoint = resume ?? {
       mode,
       cursorMs: null,
-      fromMs: mode === 'incremental' && state?.watermarkMs != null ? state.watermarkMs - sync.overlapMs : null,
+      fromMs: mode === 'incremental' && state?.watermarkMs !== null && state?.watermarkMs !== undefined ? state.watermarkMs - sync.overlapMs : null,
       reconcile: reconcileDue,
       runStartedMs: startedMs,
     };
@@ -457,31 +457,4 @@ function chunk<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
-}
-
-/** Logs done / rate / ETA at intervals, not on every page. */
-class ProgressLog {
-  private readonly startedMs: number;
-  private lastLogMs: number;
-
-  constructor(
-    private readonly logger: LoggerService,
-    private readonly syncId: string,
-    private readonly expected: number | undefined,
-    private readonly now: () => number,
-  ) {
-    this.startedMs = now();
-    this.lastLogMs = this.startedMs;
-  }
-
-  tick(done: number) {
-    const nowMs = this.now();
-    if (nowMs - this.lastLogMs < PROGRESS_INTERVAL_MS) return;
-    this.lastLogMs = nowMs;
-    const rate = done / Math.max(1, (nowMs - this.startedMs) / 1000);
-    const eta =
-      this.expected && rate > 0 ? `, ETA ${Math.max(0, Math.round((this.expected - done) / rate))} s` : '';
-    const of = this.expected ? ` of ~${this.expected}` : '';
-    this.logger.info(`sync "${this.syncId}": ${done}${of} issues, ${rate.toFixed(0)} issues/s${eta}`);
-  }
 }

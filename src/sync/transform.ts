@@ -22,7 +22,10 @@ export class IssueTransformError extends Error {
 type Obj = Record<string, unknown>;
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : v === undefined || v === null ? null : String(v));
+const str = (v: unknown): string | null => {
+  if (v === undefined || v === null) return null;
+  return typeof v === 'string' ? v : String(v);
+};
 const named = (v: unknown): string | null => (isObj(v) ? str(v.name) : null);
 const userId = (u: JiraUserRef | undefined | null) => (u ? u.accountId ?? u.key ?? u.name ?? null : null);
 

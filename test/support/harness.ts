@@ -11,6 +11,18 @@ import type { SyncDefinition } from '../../src/spec/types';
 import type { JiraInstanceConfig } from '../../src/config/types';
 import { resolveFieldMappings } from '../../src/jira/fields';
 
+const quietJiraLogger = { info() {}, warn() {}, error() {}, debug() {} };
+
+/** Retries in tests wait a tenth of what they would in production. */
+export const fastSleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolvePromise, reject) => {
+    const timer = setTimeout(resolvePromise, Math.ceil(ms / 10));
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(signal.reason ?? new Error('aborted'));
+    });
+  });
+
 export const migrationsDirectory = resolve(__dirname, '../../migrations');
 
 /** A sync definition with test-friendly defaults. */
@@ -97,14 +109,3 @@ export async function startHarness(
   };
 }
 
-const quietJiraLogger = { info() {}, warn() {}, error() {}, debug() {} };
-
-/** Retries in tests wait a tenth of what they would in production. */
-export const fastSleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolvePromise, reject) => {
-    const timer = setTimeout(resolvePromise, Math.ceil(ms / 10));
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(signal.reason ?? new Error('aborted'));
-    });
-  });
