@@ -5,8 +5,9 @@ import { JqlError, parseJql, type Clause, type Expr, type ParsedQuery, type Valu
 
 /**
  * Resolves a parsed query against the site (fields, values, dates in the searching user's zone) and
- * evaluates it. Date literals have minute precision and name the start of that minute in the user's
- * zone; issue timestamps are compared in full, so an edit at 10:30:45 matches `updated > "… 10:30"`.
+ * evaluates it. Dates compare at minute precision, as Jira's index stores them: an edit at 10:30:45
+ * matches `updated >= "… 10:30"` and `updated <= "… 10:30"` but not `updated > "… 10:30"`, so a
+ * cursor that formats its watermark to the minute and asks for `>` loses the rest of that minute.
  */
 
 export interface EvalContext {
@@ -227,6 +228,8 @@ function dateOf(view: SearchView, field: 'updated' | 'created' | 'resolved'): nu
   return field === 'updated' ? view.updatedMs : field === 'created' ? view.createdMs : ((view.values.resolutiondate as number | null) ?? null);
 }
 
+const minuteOf = (epochMs: number) => Math.floor(epochMs / MINUTE);
+
 function compareNumbers(op: string, a: number, b: number): boolean {
   switch (op) {
     case '=': return a === b;
@@ -250,13 +253,16 @@ export function evaluate(expr: Compiled | undefined, view: SearchView, ctx: Eval
     case 'or': return evaluate(expr.left, view, ctx) || evaluate(expr.right, view, ctx);
     case 'not': return !evaluate(expr.expr, view, ctx);
     case 'date': {
-      const at = dateOf(view, expr.field);
-      if (expr.op === 'is') return at === null;
-      if (expr.op === 'is not') return at !== null;
-      if (at === null) return false;
-      if (expr.op === 'in') return expr.bounds.includes(at);
-      if (expr.op === 'not in') return !expr.bounds.includes(at);
-      return expr.bounds[0] !== null && compareNumbers(expr.op, at, expr.bounds[0]);
+      const exact = dateOf(view, expr.field);
+      if (expr.op === 'is') return exact === null;
+      if (expr.op === 'is not') return exact !== null;
+      if (exact === null) return false;
+      // Both sides at minute resolution: the index keeps no seconds, and literals (epoch ms too) lose theirs.
+      const at = minuteOf(exact);
+      const bounds = expr.bounds.map(b => (b === null ? null : minuteOf(b)));
+      if (expr.op === 'in') return bounds.includes(at);
+      if (expr.op === 'not in') return !bounds.includes(at);
+      return bounds[0] !== null && compareNumbers(expr.op, at, bounds[0]);
     }
     case 'id': {
       if (expr.op === '=' || expr.op === 'in') return expr.ids.includes(view.id);

@@ -55,10 +55,10 @@ describe('JQL dates are read in the searching user zone at minute precision', ()
     const ctx = context(zone);
     const next = minute.replace(/:(\d\d)$/, (_, m) => `:${String(Number(m) + 1).padStart(2, '0')}`);
     expect(matches(`updated >= "${minute}"`, issue, ctx)).toBe(true);
-    // The literal names the start of the minute; the timestamp is compared in full.
-    expect(matches(`updated > "${minute}"`, issue, ctx)).toBe(true);
-    expect(matches(`updated <= "${minute}"`, issue, ctx)).toBe(false);
-    expect(matches(`updated = "${minute}"`, issue, ctx)).toBe(false);
+    // Minute precision: the edit's seconds are gone, so it is *in* the minute, not after it.
+    expect(matches(`updated <= "${minute}"`, issue, ctx)).toBe(true);
+    expect(matches(`updated > "${minute}"`, issue, ctx)).toBe(false);
+    expect(matches(`updated = "${minute}"`, issue, ctx)).toBe(true);
     expect(matches(`updated >= "${next}"`, issue, ctx)).toBe(false);
     expect(matches(`updated < "${next}"`, issue, ctx)).toBe(true);
     expect(matches(`updated >= "${minute.replace(/\//g, '-')}"`, issue, ctx)).toBe(true);
@@ -87,11 +87,25 @@ describe('JQL dates are read in the searching user zone at minute precision', ()
     expect(matches('updated >= "2026/11/01 01:30"', view(1, 'ALPHA-1', Date.UTC(2026, 10, 1, 8, 29)), ctx)).toBe(false);
   });
 
-  it('an unquoted number is epoch milliseconds, whatever the zone', () => {
+  it('an unquoted number is epoch milliseconds, whatever the zone, also compared at minute precision', () => {
     for (const zone of ['Pacific/Kiritimati', 'America/Los_Angeles']) {
       expect(matches(`updated >= ${edit}`, issue, context(zone))).toBe(true);
       expect(matches(`updated > ${edit}`, issue, context(zone))).toBe(false);
+      // 10:30:05 and 10:30:59 are the edit's minute: a millisecond watermark does not buy precision.
+      expect(matches(`updated <= ${edit - 40_000}`, issue, context(zone))).toBe(true);
+      expect(matches(`updated >= ${edit + 14_000}`, issue, context(zone))).toBe(true);
+      expect(matches(`updated > ${edit - 46_000}`, issue, context(zone))).toBe(true); // 10:29:59
+      expect(matches(`updated >= "${edit + 15_000}"`, issue, context(zone))).toBe(false); // 10:31:00, quoted
     }
+  });
+
+  it('the classic watermark trap: a cursor at the minute with ">" misses later edits in that minute', () => {
+    const ctx = context('UTC');
+    const lastSeen = view(1, 'ALPHA-1', Date.UTC(2026, 0, 15, 10, 30, 10));
+    const editedAfterSync = view(2, 'ALPHA-2', Date.UTC(2026, 0, 15, 10, 30, 50));
+    expect(matches('updated > "2026/01/15 10:30"', editedAfterSync, ctx)).toBe(false);
+    expect(matches('updated >= "2026/01/15 10:30"', editedAfterSync, ctx)).toBe(true);
+    expect(matches('updated >= "2026/01/15 10:30"', lastSeen, ctx)).toBe(true);
   });
 
   it('relative dates count back from now', () => {
@@ -208,6 +222,49 @@ describe('JQL over HTTP', () => {
       sim.data.setUserTimeZone('America/Los_Angeles'); // Now the literal is 2026-01-16 10:00Z: after the creation.
       expect(await find()).toEqual([]);
       expect((await client.get('/rest/api/3/myself')).body.timeZone).toBe('America/Los_Angeles');
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('a syntax error is a 400 with the "Error in the JQL Query:" prefix and the position', async () => {
+    const sim = await startJiraSimulator({ issues: 5, historyShape: 'small', clock: { startMs: TEST_NOW, frozen: true } });
+    try {
+      const bad = await simClient(sim).get(`/rest/api/3/search/jql?jql=${encodeURIComponent('project = ALPHA AND AND status = Done')}`);
+      expect(bad.status).toBe(400);
+      expect(bad.body).toEqual({ errorMessages: ["Error in the JQL Query: Expecting a field name but got 'AND'. (line 1, character 21)"], errors: {} });
+      const date = await simClient(sim).post('/rest/api/3/search/jql', { jql: 'updated >= "2026/01/15 25:00"' });
+      expect(date.status).toBe(400);
+      expect(date.body.errorMessages[0]).toMatch(/^Date value '2026\/01\/15 25:00' for field 'updated' is invalid/);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('users in three zones asking for the same instant in their own wall-clock time get the same issues', async () => {
+    const sim = await startJiraSimulator({ issues: 40, historyShape: 'small', clock: { startMs: TEST_NOW, frozen: true } });
+    try {
+      const client = simClient(sim);
+      // Edits at 10:29:59, 10:30:00, 10:30:45 and 10:31:00 UTC.
+      const edits = [[Date.UTC(2026, 0, 15, 10, 29, 59), 'ALPHA-1'], [Date.UTC(2026, 0, 15, 10, 30), 'ALPHA-2'], [Date.UTC(2026, 0, 15, 10, 30, 45), 'BETA-1'], [Date.UTC(2026, 0, 15, 10, 31), 'BETA-2']] as const;
+      for (const [at, key] of edits) {
+        sim.clock.freeze(at);
+        sim.data.updateIssue(key, { summary: `edited at ${at}` });
+      }
+      sim.clock.freeze(TEST_NOW);
+      const local = { 'Pacific/Kiritimati': '2026/01/16 00:30', 'America/St_Johns': '2026/01/15 07:00', 'America/Los_Angeles': '2026/01/15 02:30' };
+      const results: Record<string, string[][]> = {};
+      for (const [zone, minute] of Object.entries(local)) {
+        sim.data.setUserTimeZone(zone);
+        const keys = async (op: string) =>
+          (await client.post('/rest/api/3/search/jql', { jql: `updated ${op} "${minute}" AND updated >= "${minute.slice(0, 10)}" ORDER BY key`, fields: ['key'], maxResults: 100 })).body.issues
+            .map((i: any) => i.key)
+            .filter((k: string) => edits.some(([, key]) => key === k));
+        results[zone] = [await keys('>='), await keys('>'), await keys('<='), await keys('=')];
+      }
+      expect(results['Pacific/Kiritimati']).toEqual([['ALPHA-2', 'BETA-1', 'BETA-2'], ['BETA-2'], ['ALPHA-1', 'ALPHA-2', 'BETA-1'], ['ALPHA-2', 'BETA-1']]);
+      expect(results['America/St_Johns']).toEqual(results['Pacific/Kiritimati']);
+      expect(results['America/Los_Angeles']).toEqual(results['Pacific/Kiritimati']);
     } finally {
       await sim.close();
     }
