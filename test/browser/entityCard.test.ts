@@ -1,14 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { mockServices, startTestBackend, type TestBackend } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { startJiraSimulator, type JiraSimulator, type TruthIssue } from '../../dev/simulator';
+import jiraSyncPlugin from '../../src';
+import { formatHours } from '../../frontend/src/components/EntityJiraSyncCard/format';
 import { bundleHarness, startAppServer, type AppServer } from './appServer';
-import { fixtureEntity, fixtureIssues, startFixtureBackend, type FixtureBackend } from './fixtureBackend';
 
 /*
  * The real entity card in headless Chromium: the bundled EntityJiraSyncCard with a real
- * JiraSyncClient, talking over HTTP to a backend that serves openapi.yaml's entity routes. What
- * the page shows is compared with what the backend answered to the page.
+ * JiraSyncClient, talking over HTTP to the real jira-sync plugin in a Backstage test backend,
+ * which has synced the Jira simulator at start-up. What the page shows is compared with what the
+ * backend answered to the page, and that with the simulator's truth.
  */
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -26,8 +32,14 @@ interface RowShown {
   assignee: string;
 }
 
+const statusCategoryOf = (issue: TruthIssue) =>
+  (issue.fields.status as { statusCategory: { key: string } }).statusCategory.key;
+
 describe('the entity card in a browser', () => {
-  let backend: FixtureBackend;
+  let sim: JiraSimulator;
+  let projectKey: string;
+  let truth: TruthIssue[];
+  let backend: TestBackend;
   let app: AppServer;
   let browser: Browser;
   let page: Page;
@@ -38,8 +50,41 @@ describe('the entity card in a browser', () => {
       throw new Error(`${CHROMIUM} is missing: apt-get update && apt-get install -y chromium`);
     }
     const bundle = await bundleHarness();
-    backend = await startFixtureBackend();
-    app = await startAppServer({ bundle, entity: fixtureEntity, backendUrl: backend.url });
+    sim = await startJiraSimulator({ seed: 7, projects: 1, issues: 40, historyShape: 'small' });
+    [projectKey] = sim.data.projects();
+    truth = sim.truth().filter(issue => (issue.fields.project as { key: string }).key === projectKey);
+    const specDir = mkdtempSync(join(tmpdir(), 'jira-sync-card-'));
+    const specPath = join(specDir, 'jira-sync.yaml');
+    writeFileSync(specPath, `syncs:\n  - id: card\n    instance: sim\n    projects: [${projectKey}]\n    strategy: incremental\n`);
+    const entity = {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: { name: 'checkout', namespace: 'default', annotations: { 'jira/project-key': projectKey } },
+      spec: { type: 'service', owner: 'team-payments', lifecycle: 'production' },
+    };
+    backend = await startTestBackend({
+      features: [
+        jiraSyncPlugin,
+        mockServices.rootConfig.factory({
+          data: {
+            jiraSync: {
+              instances: [
+                {
+                  name: 'sim',
+                  baseUrl: sim.url,
+                  auth: { type: 'basic', email: sim.credentials.email, apiToken: sim.credentials.apiToken },
+                },
+              ],
+              spec: { path: specPath },
+            },
+          },
+        }),
+        // Runs the sync once at start-up, so the issues are stored before the page opens.
+        mockServices.scheduler.factory({ includeInitialDelayedTasksOnStartup: true }),
+        catalogServiceMock.factory({ entities: [entity] }),
+      ],
+    });
+    app = await startAppServer({ bundle, entity, backendUrl: `http://127.0.0.1:${backend.server.port()}` });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -59,7 +104,8 @@ describe('the entity card in a browser', () => {
   afterAll(async () => {
     await browser?.close();
     await app?.close();
-    await backend?.close();
+    await backend?.stop();
+    await sim?.close();
   });
 
   /** Runs `action` and returns the JSON of the issues request it caused, checked to be a 200. */
@@ -127,31 +173,37 @@ describe('the entity card in a browser', () => {
       page.waitForResponse(candidate => new URL(candidate.url()).pathname.endsWith('/metrics')),
       issuesAnswer(() => page.goto(app.url), { statusCategory: 'open', limit: '10' }),
     ]);
+    expect(metricsResponse.status()).toBe(200);
     const metrics = await metricsResponse.json();
 
-    expect(body.items).toHaveLength(10);
-    expect(body.items.every((item: Json) => item.statusCategory !== 'done')).toBe(true);
-    // The backend's answer is the fixture's truth: open issues, newest update first.
-    expect(body.items.map((item: Json) => item.key)).toEqual(
-      fixtureIssues.filter(issue => issue.statusCategory !== 'done').slice(0, 10).map(issue => issue.key),
-    );
+    // The backend's answer agrees with Jira: the project's open issues, with their summaries.
+    const openInJira = truth.filter(issue => statusCategoryOf(issue) !== 'done');
+    expect(body.items).toHaveLength(Math.min(10, openInJira.length));
+    for (const item of body.items) {
+      const inJira = openInJira.find(issue => issue.key === item.key);
+      expect(inJira?.fields.summary).toBe(item.summary);
+    }
+    expect(body.counts.total).toBe(truth.length);
+    expect(body.counts.done).toBe(truth.length - openInJira.length);
 
     const rows = await rowsShown(body.items.map((item: Json) => item.key));
     expectRowsMatch(rows, body.items);
-    for (const row of rows) expect(row.href).toMatch(/^https:\/\/jira\.example\.com\/browse\/SHOP-\d+$/);
+    for (const row of rows) expect(row.href).toBe(`${sim.url}/browse/${row.linkText}`);
 
     expect(await textOf('jira-sync-count-new')).toBe(String(body.counts.new));
     expect(await textOf('jira-sync-count-indeterminate')).toBe(String(body.counts.indeterminate));
     expect(await textOf('jira-sync-count-done')).toBe(String(body.counts.done));
     expect(await textOf('jira-sync-count-total')).toBe(String(body.counts.total));
-    expect(await textOf('jira-sync-selector')).toBe('Project SHOP · component Checkout');
-    expect(await textOf('jira-sync-freshness')).toBe('Synced 4 minutes ago');
+    expect(await textOf('jira-sync-selector')).toBe(`Project ${projectKey}`);
+    expect(body.syncs.map((sync: Json) => sync.id)).toEqual(['card']);
+    expect(await textOf('jira-sync-freshness')).toMatch(/^Synced (just now|\d+ minutes? ago)$/);
 
     await page.getByTestId('jira-sync-cycle-time').waitFor();
-    expect(await textOf('jira-sync-cycle-time')).toBe(`${(metrics.cycleTime.medianHours / 24).toFixed(1)} d`);
+    expect(await textOf('jira-sync-cycle-time')).toBe(formatHours(metrics.cycleTime.medianHours));
     expect(await page.locator('[data-testid="jira-sync-throughput"] rect').count()).toBe(metrics.throughput.length);
     const done = metrics.throughput.reduce((sum: number, week: Json) => sum + week.count, 0);
     expect(await textOf('jira-sync-throughput-total')).toBe(`${done} done in 12 weeks`);
+    // A healthy sync: no warning panel.
     expect(await page.getByRole('alert').count()).toBe(0);
 
     mkdirSync(resolve(SCREENSHOT, '..'), { recursive: true });
@@ -189,13 +241,21 @@ describe('the entity card in a browser', () => {
     const all = await issuesAnswer(() => page.getByRole('button', { name: 'All' }).click(), {
       statusCategory: 'all',
     });
-    const searched = await issuesAnswer(() => page.getByLabel('Search summaries').fill('payment'), {
+    // A word of one summary that not every summary has, so the search narrows the list.
+    const word = truth
+      .flatMap(issue => String(issue.fields.summary).split(/\W+/))
+      .find(candidate => {
+        const matches = truth.filter(issue => String(issue.fields.summary).toLowerCase().includes(candidate.toLowerCase()));
+        return candidate.length >= 4 && matches.length > 0 && matches.length < Math.min(10, truth.length);
+      })!;
+    expect(word).toEqual(expect.any(String));
+    const searched = await issuesAnswer(() => page.getByLabel('Search summaries').fill(word), {
       statusCategory: 'all',
-      q: 'payment',
+      q: word,
     });
     expect(searched.items.length).toBeGreaterThan(0);
     expect(searched.items.length).toBeLessThan(all.items.length);
-    expect(searched.items.every((item: Json) => /payment/i.test(item.summary))).toBe(true);
+    expect(searched.items.every((item: Json) => item.summary.toLowerCase().includes(word.toLowerCase()))).toBe(true);
     expectRowsMatch(await rowsShown(searched.items.map((item: Json) => item.key)), searched.items);
 
     expect(pageErrors).toEqual([]);
