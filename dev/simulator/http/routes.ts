@@ -147,14 +147,17 @@ function bulkFetch(state: SimulatorState, ctx: RenderContext, body: Record<strin
   const expand = listOf(body.expand) ?? [];
   const seen = new Set<number>();
   const issues: unknown[] = [];
+  const issueErrors: Array<{ id: string; errorMessage: string }> = [];
   for (const idOrKey of wanted) {
     // As documented: issues that do not exist or cannot be seen are left out (not in issueErrors), moved keys resolve.
     const issue = state.visible(idOrKey);
     if (!issue || seen.has(issue.id)) continue;
     seen.add(issue.id);
-    issues.push(renderIssue(issue, fields, expand.includes('changelog') ? { kind: 'newest', max: 40 } : { kind: 'none' }, ctx));
+    // Retriable per-issue failures are listed by id in issueErrors: the caller must fetch those again.
+    if (state.faults.issueError()) issueErrors.push({ id: String(issue.id), errorMessage: 'The issue could not be retrieved due to a temporary error. Try again.' });
+    else issues.push(renderIssue(issue, fields, expand.includes('changelog') ? { kind: 'newest', max: 40 } : { kind: 'none' }, ctx));
   }
-  return { status: 200, body: { issues, issueErrors: [] }, issues: issues.length };
+  return { status: 200, body: { issues, issueErrors }, issues: issues.length };
 }
 
 /** GET issue/{id}/changelog: a page of histories, oldest first, at most 100. */

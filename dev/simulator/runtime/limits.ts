@@ -10,6 +10,8 @@ export interface FaultConfig {
   slowMs: number;
   /** An edited issue shows in search with its old version until this long after the edit. */
   searchIndexLagMs: number;
+  /** Share of the issues an `issue/bulkfetch` asks for that come back in `issueErrors` (a retriable error) instead. */
+  bulkFetchIssueErrorRate?: number;
   seed?: number;
 }
 
@@ -58,6 +60,12 @@ export class Faults {
     if ((r -= c.truncateRate) < 0) return { kind: 'truncate', mode: this.random() < 0.5 ? 'overlong' : 'short' };
     if ((r -= c.slowRate) < 0) return { kind: 'slow', ms: c.slowMs };
     return { kind: 'none' };
+  }
+
+  /** Whether bulkfetch fails one issue (draws from the PRNG only when switched on, so other faults replay alike). */
+  issueError(): boolean {
+    const rate = this.config.bulkFetchIssueErrorRate ?? 0;
+    return rate > 0 && this.random() < rate;
   }
 }
 
