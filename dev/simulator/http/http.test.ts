@@ -56,20 +56,6 @@ describe('Cloud search/jql paging', () => {
     expect(ids.length).toBe(300);
   });
 
-  it('defaults to ids only and caps maxResults: 5000 for ids, 100 with fields', async () => {
-    const client = simClient(sim);
-    const ids = await client.get('/rest/api/3/search/jql?jql=project%20in%20(ALPHA,BETA,GAMMA)&maxResults=6000');
-    expect(ids.body.issues).toHaveLength(300);
-    expect(Object.keys(ids.body.issues[0])).toEqual(['id']);
-    const keys = await client.get('/rest/api/3/search/jql?jql=project%3DALPHA&fields=key&maxResults=2');
-    expect(Object.keys(keys.body.issues[0]).sort()).toEqual(['id', 'key']);
-    const full = await client.post('/rest/api/3/search/jql', { jql: 'project in (ALPHA, BETA)', fields: ['*all'], maxResults: 500 });
-    expect(full.body.issues).toHaveLength(100);
-    expect(full.body.isLast).toBe(false);
-    const dflt = await client.post('/rest/api/3/search/jql', { jql: 'project in (ALPHA, BETA)' });
-    expect(dflt.body.issues).toHaveLength(50);
-  });
-
   it('fields: *navigable leaves comments out, -field excludes, several fields params add up', async () => {
     const client = simClient(sim);
     const fieldsOf = async (query: string) => Object.keys((await client.get(`/rest/api/3/search/jql?jql=key%3DALPHA-1&${query}`)).body.issues[0].fields ?? {});
@@ -88,6 +74,85 @@ describe('Cloud search/jql paging', () => {
     const misuse = await client.post('/rest/api/3/search/jql', { jql: 'project = BETA', nextPageToken: first.body.nextPageToken });
     expect(misuse.status).toBe(400);
     expect((await client.post('/rest/api/3/search/jql', { jql: 'project = BETA', nextPageToken: 'garbage!' })).status).toBe(400);
+  });
+});
+
+describe('Cloud search/jql over a few thousand issues', () => {
+  let sim: JiraSimulator;
+  beforeAll(async () => {
+    sim = await startJiraSimulator({ issues: 6000, historyShape: 'small', clock: { startMs: TEST_NOW, frozen: true } });
+  });
+  afterAll(() => sim.close());
+  const jql = 'project in (ALPHA, BETA, GAMMA) ORDER BY updated ASC, key ASC';
+
+  it('defaults to ids only and caps maxResults: 5000 ids; 100 with a few fields; 50 with *all, many fields or changelogs; 25 with both', async () => {
+    const client = simClient(sim);
+    const size = async (body: Record<string, unknown>) => {
+      const page = await client.post('/rest/api/3/search/jql', { jql, maxResults: 10_000, ...body });
+      expect(page.status).toBe(200);
+      expect(page.body.isLast).toBe(false);
+      expect(page.body.nextPageToken).toEqual(expect.any(String));
+      return page.body.issues.length;
+    };
+    const ids = await client.post('/rest/api/3/search/jql', { jql, maxResults: 10_000 });
+    expect(ids.body.issues).toHaveLength(5000);
+    expect(ids.body.issues.every((i: any) => Object.keys(i).join() === 'id')).toBe(true);
+    expect(await size({ fields: ['key'] })).toBe(5000);
+    expect(await size({ fields: ['summary', 'status', 'updated'] })).toBe(100);
+    expect(await size({ fields: ['*all'] })).toBe(50);
+    expect(await size({ fields: ['*navigable'] })).toBe(50);
+    expect(await size({ fields: ['summary', 'status', 'assignee', 'reporter', 'priority', 'labels', 'components', 'fixVersions', 'created', 'updated', 'resolution', 'resolutiondate', 'issuetype', 'project', 'parent', 'description', 'issuelinks', 'subtasks', 'customfield_10016', 'customfield_10020', 'customfield_10001'] })).toBe(50);
+    expect(await size({ fields: ['summary'], expand: 'changelog' })).toBe(50);
+    expect(await size({ fields: ['*all'], expand: 'changelog' })).toBe(25);
+    // Without maxResults: 50, whatever the cap.
+    expect((await client.post('/rest/api/3/search/jql', { jql })).body.issues).toHaveLength(50);
+  });
+
+  it('the token path loses and repeats no untouched issue while issues are edited, created and deleted between pages', async () => {
+    const client = simClient(sim);
+    const allIds = sim.data.all().map(i => i.id);
+    const expected = new Set(allIds);
+    const touched = new Set<string>();
+    const deleted = new Set<string>();
+    const seen: string[] = [];
+    let token: string | undefined;
+    let pages = 0;
+    do {
+      const response = await client.post('/rest/api/3/search/jql', { jql, maxResults: 100, fields: ['key', 'updated'], nextPageToken: token });
+      expect(response.status).toBe(200);
+      expect(response.body).not.toHaveProperty('total');
+      expect(response.body).not.toHaveProperty('startAt');
+      seen.push(...response.body.issues.map((i: any) => i.id));
+      token = response.body.nextPageToken;
+      // isLast and nextPageToken agree: a token on every page but the last.
+      expect(response.body.isLast).toBe(token === undefined);
+      // Between pages: edit issues already read (they move behind the cursor) and some not read yet.
+      sim.clock.advance(60_000);
+      const pick = (n: number) => allIds[n % allIds.length];
+      for (const victim of [pick(pages * 37), pick(pages * 53 + 3000), pick(pages * 11 + 5000)]) {
+        if (deleted.has(victim)) continue;
+        sim.data.updateIssue(victim, { summary: `edit ${pages}` });
+        touched.add(victim);
+      }
+      if (pages % 10 === 5) touched.add(sim.data.createIssue({ project: 'GAMMA' }).id);
+      if (pages % 10 === 7 && !deleted.has(pick(pages * 101))) {
+        const gone = sim.data.get(pick(pages * 101))!;
+        sim.data.deleteIssue(gone.id);
+        for (const id of [gone.id, ...(gone.fields.subtasks as Array<{ id: string }>).map(sub => sub.id)]) {
+          touched.add(id);
+          deleted.add(id);
+        }
+      }
+      pages++;
+    } while (token);
+    expect(pages).toBeGreaterThanOrEqual(60);
+    const times = new Map<string, number>();
+    for (const id of seen) times.set(id, (times.get(id) ?? 0) + 1);
+    const wrong = [...expected].filter(id => !touched.has(id) && times.get(id) !== 1);
+    expect(wrong).toEqual([]);
+    // Edited issues still present were not lost either: they come at least once.
+    expect([...touched].filter(id => expected.has(id) && !deleted.has(id) && !times.has(id))).toEqual([]);
+    expect(deleted.size).toBeGreaterThan(0);
   });
 });
 
@@ -148,6 +213,31 @@ describe('changelogs', () => {
     for (const t of truth) expect(got.get(t.id) ?? []).toEqual(t.histories);
   });
 
+  it('changelog/bulkfetch fieldIds keeps only histories with items of those fields, and only those items', async () => {
+    const client = simClient(sim);
+    const truth = sim.truth();
+    const ids = truth.map(t => t.id);
+    const got = new Map<string, any[]>();
+    let token: string | undefined;
+    do {
+      const response = await client.post('/rest/api/3/changelog/bulkfetch', { issueIdsOrKeys: ids, fieldIds: ['status', 'assignee'], maxResults: 500, nextPageToken: token });
+      expect(response.status).toBe(200);
+      for (const log of response.body.issueChangeLogs) got.set(log.issueId, [...(got.get(log.issueId) ?? []), ...log.changeHistories]);
+      token = response.body.nextPageToken;
+    } while (token);
+    let histories = 0;
+    for (const t of truth) {
+      const wanted = t.histories
+        .map(h => ({ ...h, items: h.items.filter((i: any) => i.fieldId === 'status' || i.fieldId === 'assignee') }))
+        .filter(h => h.items.length);
+      histories += wanted.length;
+      expect(got.get(t.id) ?? []).toEqual(wanted);
+    }
+    expect(histories).toBeGreaterThan(100);
+    const tooMany = await client.post('/rest/api/3/changelog/bulkfetch', { issueIdsOrKeys: ids, fieldIds: Array.from({ length: 11 }, (_, i) => `customfield_${i}`) });
+    expect(tooMany.status).toBe(400);
+  });
+
   it('histories look like Jira: increasing unique ids, ordered timestamps with -0800 style offsets, nulls in from/to', () => {
     const all = sim.truth().flatMap(t => t.histories);
     const ids = all.map(h => Number(h.id));
@@ -192,6 +282,23 @@ describe('Data Center REST v2', () => {
     expect(capped.status).toBe(400); // 0 + 1000 is past this simulator's window of 60
   });
 
+  it('the default result window is 10,000: startAt beyond it is a 400 however few issues match', async () => {
+    const dc = await startJiraSimulator({ deployment: 'datacenter', issues: 20, historyShape: 'small', clock: { startMs: TEST_NOW, frozen: true } });
+    try {
+      const client = simClient(dc);
+      const edge = await client.get('/rest/api/2/search?jql=project%3DALPHA&startAt=9950&maxResults=50');
+      expect(edge.status).toBe(200);
+      expect(edge.body).toMatchObject({ startAt: 9950, total: 7, issues: [] });
+      for (const [startAt, maxResults] of [[9951, 50], [10_000, 1], [10_001, 50], [20_000, 10]]) {
+        const beyond = await client.post('/rest/api/2/search', { jql: 'project = ALPHA', startAt, maxResults });
+        expect([startAt, beyond.status]).toEqual([startAt, 400]);
+        expect(beyond.body).toEqual({ errorMessages: [expect.stringMatching(/^Search limit exceeded/)], errors: {} });
+      }
+    } finally {
+      await dc.close();
+    }
+  });
+
   it('issue?expand=changelog returns the full changelog, oldest first, DC-shaped users', async () => {
     for (let i = 0; i < 120; i++) sim.data.updateIssue('BETA-1', { summary: `dc ${i}` });
     const truth = sim.truth().find(t => t.key === 'BETA-1')!;
@@ -224,6 +331,31 @@ describe('Data Center REST v2', () => {
 });
 
 describe('issues, bulkfetch and moves', () => {
+  it('a deleted issue is gone everywhere: search, count, GET, changelog, bulkfetch, changelog bulkfetch', async () => {
+    const sim = await startJiraSimulator({ issues: 30, historyShape: 'small', clock: { startMs: TEST_NOW, frozen: true } });
+    try {
+      const client = simClient(sim);
+      const victim = sim.data.get('BETA-2')!;
+      const count = async () => (await client.post('/rest/api/3/search/approximate-count', { jql: 'project = BETA' })).body.count;
+      expect(await count()).toBe(10);
+      sim.data.deleteIssue('BETA-2');
+      expect(await count()).toBe(10 - 1 - (victim.fields.subtasks as unknown[]).length);
+      const ids = (await client.post('/rest/api/3/search/jql', { jql: 'project = BETA', maxResults: 100 })).body.issues.map((i: any) => i.id);
+      expect(ids).not.toContain(victim.id);
+      expect((await client.post('/rest/api/3/search/jql', { jql: 'key = BETA-2' })).body.issues).toEqual([]);
+      for (const path of ['/rest/api/3/issue/BETA-2', `/rest/api/3/issue/${victim.id}`, `/rest/api/3/issue/${victim.id}/changelog`]) {
+        const gone = await client.get(path);
+        expect([path, gone.status]).toEqual([path, 404]);
+        expect(gone.body).toEqual({ errorMessages: ['Issue does not exist or you do not have permission to see it.'], errors: {} });
+      }
+      expect((await client.post('/rest/api/3/issue/bulkfetch', { issueIdsOrKeys: [victim.id, 'BETA-3'] })).body.issues.map((i: any) => i.key)).toEqual(['BETA-3']);
+      const logs = (await client.post('/rest/api/3/changelog/bulkfetch', { issueIdsOrKeys: [victim.id, 'BETA-3'] })).body.issueChangeLogs;
+      expect(logs.map((l: any) => l.issueId)).not.toContain(victim.id);
+    } finally {
+      await sim.close();
+    }
+  });
+
   it('a moved issue keeps its id; old keys resolve in issue GET, bulkfetch and JQL; the move is in the changelog', async () => {
     const sim = await startJiraSimulator({ issues: 30, historyShape: 'small', clock: { startMs: TEST_NOW, frozen: true } });
     try {

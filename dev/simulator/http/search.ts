@@ -58,6 +58,15 @@ function firstAfter(hits: SearchHit[], after: Array<number | string>, orderBy: O
   return lo;
 }
 
+/** Fields past which a page counts as heavy (Jira returns fewer issues "where a large number of fields are requested"). */
+const MANY_FIELDS = 20;
+
+/** The most issues a page with fields carries: 100, halved for `*all`/`*navigable`/many fields, halved again with changelogs. */
+export function pageCap(requested: string[], fieldCount: number, withChangelog: boolean): number {
+  const manyFields = fieldCount > MANY_FIELDS || requested.some(f => f === '*all' || f === '*navigable');
+  return 100 / (manyFields ? 2 : 1) / (withChangelog ? 2 : 1);
+}
+
 /** GET|POST /rest/api/3/search/jql. */
 export function cloudSearch(state: SimulatorState, ctx: RenderContext, params: SearchParams): Reply {
   const jql = typeof params.jql === 'string' ? params.jql : '';
@@ -68,8 +77,7 @@ export function cloudSearch(state: SimulatorState, ctx: RenderContext, params: S
   const expand = listOf(params.expand) ?? [];
   const withChangelog = expand.includes('changelog');
   const idsOnly = fields.every(f => f === 'key') && !withChangelog;
-  // Fewer come back when much is asked: 5000 ids, 100 issues with fields.
-  const cap = idsOnly ? 5000 : 100;
+  const cap = idsOnly ? 5000 : pageCap(requested, fields.length, withChangelog);
   const maxResults = Math.min(cap, Math.max(1, integer(params.maxResults, 'maxResults', 50)));
   const reconcile = new Set((params.reconcileIssues ?? []).map(Number));
   if (reconcile.size > 50) throw jiraError(400, 'reconcileIssues accepts at most 50 issue ids.');
