@@ -149,6 +149,68 @@ describe('faults', () => {
   });
 });
 
+describe('faults replay from a seed', () => {
+  it('a mix of resets, 5xx, truncations and slow answers comes in the same order for the same seed, and differently for another', async () => {
+    /** What a client sees: no answer, a body cut off by the socket, a complete but unparsable body, or a status. */
+    const outcome = (r: Awaited<ReturnType<typeof rawGet>>) => {
+      if (r.status === undefined) return 'reset';
+      if (r.error || r.received < r.declared!) return `${r.status}-cut`;
+      try {
+        JSON.parse(r.body);
+        return String(r.status);
+      } catch {
+        return `${r.status}-short`;
+      }
+    };
+    const run = async (seed: number) => {
+      sim.faults.set({ resetRate: 0.2, errorRate5xx: 0.2, truncateRate: 0.2, slowRate: 0.2, slowMs: 5, seed });
+      const out: string[] = [];
+      for (let i = 0; i < 40; i++) out.push(outcome(await rawGet('/rest/api/3/field')));
+      sim.faults.reset();
+      return out;
+    };
+    const first = await run(9);
+    expect(await run(9)).toEqual(first);
+    expect(await run(10)).not.toEqual(first);
+    for (const kind of ['reset', '200']) expect(first).toContain(kind);
+    expect(first.some(o => o === '200-cut' || o === '200-short')).toBe(true);
+    expect(first.some(o => /^50[023]$/.test(o))).toBe(true);
+    const slow = sim.requestLog.entries().filter(e => e.fault === 'slow');
+    expect(slow.length).toBeGreaterThan(0);
+    expect(slow.every(e => e.ms >= 4)).toBe(true);
+  });
+});
+
+describe('search index lag', () => {
+  it('an edited issue matches by its old values until the lag passes; a created one matches nothing; GET is current at once', async () => {
+    const client = simClient(sim);
+    sim.faults.set({ searchIndexLagMs: 30_000 });
+    const keys = async (jql: string) => (await client.post('/rest/api/3/search/jql', { jql, fields: ['key'], maxResults: 100 })).body.issues.map((i: any) => i.key);
+    const before = sim.data.get('GAMMA-2')!;
+    const oldStatus = (before.fields.status as { name: string }).name;
+    const newStatus = oldStatus === 'Blocked' ? 'In Review' : 'Blocked';
+    sim.clock.advance(60_000);
+    sim.data.updateIssue('GAMMA-2', { status: newStatus, labels: ['lagging'] });
+    const created = sim.data.createIssue({ project: 'GAMMA', fields: { labels: ['lagging'] } });
+    expect(await keys(`key = GAMMA-2 AND status = "${oldStatus}"`)).toEqual(['GAMMA-2']);
+    expect(await keys(`key = GAMMA-2 AND status = "${newStatus}"`)).toEqual([]);
+    expect(await keys('labels = lagging')).toEqual([]);
+    expect(await keys('updated >= -1m')).toEqual([]);
+    expect((await client.post('/rest/api/3/search/approximate-count', { jql: 'project = GAMMA' })).body.count).toBe(20);
+    expect((await client.get('/rest/api/3/issue/GAMMA-2?fields=status,labels')).body.fields).toMatchObject({ status: { name: newStatus }, labels: ['lagging'] });
+    expect((await client.get(`/rest/api/3/issue/${created.key}`)).status).toBe(200);
+    // Embedded changelogs come from the lagging version too: the new history is not there yet.
+    const embedded = (await client.post('/rest/api/3/search/jql', { jql: 'key = GAMMA-2', fields: ['summary'], expand: 'changelog' })).body.issues[0].changelog;
+    expect(embedded.total).toBe(sim.truth().find(t => t.key === 'GAMMA-2')!.histories.length - 1);
+    sim.clock.advance(29_999);
+    expect(await keys('labels = lagging')).toEqual([]);
+    sim.clock.advance(1);
+    expect(await keys('labels = lagging ORDER BY key')).toEqual(['GAMMA-2', created.key]);
+    expect(await keys(`key = GAMMA-2 AND status = "${oldStatus}"`)).toEqual([]);
+    expect((await client.post('/rest/api/3/search/approximate-count', { jql: 'project = GAMMA' })).body.count).toBe(21);
+  });
+});
+
 describe('auth', () => {
   it('missing, wrong, expired and revoked credentials are 401s; Bearer tokens work on Cloud', async () => {
     expect((await simClient(sim, null).get('/rest/api/3/myself')).status).toBe(401);

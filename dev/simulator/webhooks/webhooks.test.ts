@@ -101,6 +101,24 @@ describe('webhooks', () => {
     expect(order).not.toEqual([...order].sort((a, b) => a - b));
   });
 
+  it('duplicate: 1 delivers every event exactly twice, the copy flagged as a retry, both signed alike', async () => {
+    sim.webhooks.subscribe(receiverUrl, 'twice', { duplicate: 1 });
+    sim.data.updateIssue('ALPHA-2', { summary: 'one' });
+    sim.data.updateIssue('ALPHA-2', { summary: 'two' });
+    sim.data.deleteIssue('ALPHA-5');
+    await sim.webhooks.flush();
+    expect(received).toHaveLength(6);
+    const byId = new Map<string, Received[]>();
+    for (const r of received) byId.set(String(r.headers['x-atlassian-webhook-identifier']), [...(byId.get(String(r.headers['x-atlassian-webhook-identifier'])) ?? []), r]);
+    expect([...byId.values()].map(copies => copies.length)).toEqual([2, 2, 2]);
+    for (const [first, second] of byId.values()) {
+      expect(second.raw).toBe(first.raw);
+      expect(second.headers['x-hub-signature']).toBe(first.headers['x-hub-signature']);
+      expect([first, second].filter(r => r.headers['x-atlassian-webhook-retry'] === '1')).toHaveLength(1);
+    }
+    expect(sim.webhooks.deliveries().filter(d => d.retry)).toHaveLength(3);
+  });
+
   it('a delay holds deliveries until flush', async () => {
     sim.webhooks.subscribe(receiverUrl, null, { delayMs: 150 });
     sim.data.updateIssue('ALPHA-4', { summary: 'later' });
