@@ -68,6 +68,22 @@ describe('Cloud search/jql paging', () => {
     expect((await fieldsOf('fields=summary&fields=status')).sort()).toEqual(['status', 'summary']);
   });
 
+  it('binds POST bodies like Jira: scalars coerce, but expand must be a string on search/jql and an array on bulkfetch', async () => {
+    const client = simClient(sim);
+    const search = (body: Record<string, unknown>) => client.post('/rest/api/3/search/jql', { jql: 'project = ALPHA', ...body });
+    expect((await search({ expand: 'changelog', fields: ['summary'], maxResults: '5' })).body.issues).toHaveLength(5);
+    for (const wrong of [{ expand: ['changelog'] }, { fields: 'summary,status' }, { maxResults: 'many' }, { jql: ['project = ALPHA'] }, { reconcileIssues: ['ALPHA-1'] }]) {
+      const response = await search(wrong);
+      expect([wrong, response.status]).toEqual([wrong, 400]);
+      expect(response.body.errorMessages[0]).toMatch(/^Invalid request payload/);
+    }
+    expect((await client.post('/rest/api/3/issue/bulkfetch', { issueIdsOrKeys: ['ALPHA-1'], expand: ['changelog'] })).body.issues[0].changelog).toBeDefined();
+    expect((await client.post('/rest/api/3/issue/bulkfetch', { issueIdsOrKeys: ['ALPHA-1'], expand: 'changelog' })).status).toBe(400);
+    expect((await client.post('/rest/api/3/issue/bulkfetch', { issueIdsOrKeys: 'ALPHA-1' })).status).toBe(400);
+    expect((await client.post('/rest/api/3/changelog/bulkfetch', { issueIdsOrKeys: ['ALPHA-1'], maxResults: '10' })).status).toBe(200);
+    expect((await client.post('/rest/api/3/changelog/bulkfetch', { issueIdsOrKeys: ['ALPHA-1'], fieldIds: 'status' })).status).toBe(400);
+  });
+
   it('rejects a token used with another query', async () => {
     const client = simClient(sim);
     const first = await client.post('/rest/api/3/search/jql', { jql: 'project = ALPHA', maxResults: 1 });

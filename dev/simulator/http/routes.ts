@@ -31,6 +31,41 @@ function parseJsonBody(raw: string): Record<string, unknown> {
   throw jiraError(400, 'Invalid request payload. Refer to the REST API documentation and try again.');
 }
 
+type JsonKind = 'string' | 'integer' | 'boolean' | 'string[]' | 'integer[]';
+
+/** Request body property types of the Cloud POST resources, as the OpenAPI document declares them. */
+const BODY_TYPES: Record<string, Record<string, JsonKind>> = {
+  'search/jql': { jql: 'string', nextPageToken: 'string', maxResults: 'integer', fields: 'string[]', expand: 'string', properties: 'string[]', fieldsByKeys: 'boolean', reconcileIssues: 'integer[]', failFast: 'boolean' },
+  'search/approximate-count': { jql: 'string' },
+  'issue/bulkfetch': { issueIdsOrKeys: 'string[]', fields: 'string[]', expand: 'string[]', properties: 'string[]', fieldsByKeys: 'boolean' },
+  'changelog/bulkfetch': { issueIdsOrKeys: 'string[]', fieldIds: 'string[]', maxResults: 'integer', nextPageToken: 'string' },
+};
+
+const scalar = (v: unknown) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+const integral = (v: unknown) => (typeof v === 'number' && Number.isInteger(v)) || (typeof v === 'string' && /^-?\d+$/.test(v));
+const KIND_CHECKS: Record<JsonKind, (v: unknown) => boolean> = {
+  string: scalar,
+  integer: integral,
+  boolean: v => typeof v === 'boolean' || v === 'true' || v === 'false',
+  'string[]': v => Array.isArray(v) && v.every(scalar),
+  'integer[]': v => Array.isArray(v) && v.every(integral),
+};
+
+/**
+ * Jira binds bodies with Jackson: scalars coerce (50 and "50" alike) but an array where a string is
+ * declared (`expand` on search/jql) or a string where an array is (`fields`) is a 400, not a guess.
+ */
+function checkBodyTypes(resource: string, body: Record<string, unknown>) {
+  const types = BODY_TYPES[resource];
+  if (!types) return;
+  for (const [name, kind] of Object.entries(types)) {
+    const value = body[name];
+    if (value !== undefined && value !== null && !KIND_CHECKS[kind](value)) {
+      throw jiraError(400, `Invalid request payload. Refer to the REST API documentation and try again. '${name}' must be ${kind === 'string[]' || kind === 'integer[]' ? `an array of ${kind.slice(0, -2)}s` : `a ${kind}`}.`);
+    }
+  }
+}
+
 function searchParams(method: string, url: URL, body: Record<string, unknown>): SearchParams {
   if (method === 'POST') return body as SearchParams;
   const q = url.searchParams;
@@ -56,6 +91,7 @@ export function route(state: SimulatorState, method: string, url: URL, rawBody: 
   if (!cloud && version === '3') throw notFound(`No resource at ${url.pathname}.`);
   const ctx: RenderContext = { data: state.data, baseUrl: state.url, apiVersion: version, deployment: state.deployment, timeZone: state.timeZone };
   const body = method === 'POST' ? parseJsonBody(rawBody) : {};
+  if (method === 'POST' && cloud) checkBodyTypes(resource, body);
   const onlyOn = (deployment: 'cloud' | 'datacenter') => {
     if (state.deployment !== deployment) throw notFound(`No resource at ${url.pathname}.`);
   };
@@ -200,9 +236,9 @@ function changelogBulkFetch(state: SimulatorState, ctx: RenderContext, body: Rec
   if (!wanted.length || wanted.length > 1000) throw jiraError(400, 'issueIdsOrKeys must contain between 1 and 1000 issue ids or keys.');
   const fieldIds = body.fieldIds === undefined ? undefined : listOf(body.fieldIds);
   if (fieldIds && fieldIds.length > 10) throw jiraError(400, 'fieldIds must contain at most 10 field ids.');
-  const rawMax = body.maxResults ?? 1000;
-  if (!Number.isInteger(rawMax) || (rawMax as number) < 1 || (rawMax as number) > 10_000) throw jiraError(400, 'maxResults must be between 1 and 10000.');
-  const maxResults = rawMax as number;
+  const rawMax = Number(body.maxResults ?? 1000);
+  if (!Number.isInteger(rawMax) || rawMax < 1 || rawMax > 10_000) throw jiraError(400, 'maxResults must be between 1 and 10000.');
+  const maxResults = rawMax;
   const idsKey = wanted.join(',');
   let position = { issue: 0, history: 0 };
   if (body.nextPageToken) {
