@@ -84,12 +84,19 @@ describe('Cloud search/jql paging', () => {
     expect((await client.post('/rest/api/3/changelog/bulkfetch', { issueIdsOrKeys: ['ALPHA-1'], fieldIds: 'status' })).status).toBe(400);
   });
 
-  it('rejects a token used with another query', async () => {
+  it('rejects a token used with another query, a forged one, and one older than 7 days', async () => {
     const client = simClient(sim);
     const first = await client.post('/rest/api/3/search/jql', { jql: 'project = ALPHA', maxResults: 1 });
     const misuse = await client.post('/rest/api/3/search/jql', { jql: 'project = BETA', nextPageToken: first.body.nextPageToken });
     expect(misuse.status).toBe(400);
     expect((await client.post('/rest/api/3/search/jql', { jql: 'project = BETA', nextPageToken: 'garbage!' })).status).toBe(400);
+    // Tokens live 7 days.
+    sim.clock.advance(7 * 86_400_000);
+    expect((await client.post('/rest/api/3/search/jql', { jql: 'project = ALPHA', nextPageToken: first.body.nextPageToken })).status).toBe(200);
+    sim.clock.advance(1);
+    const expired = await client.post('/rest/api/3/search/jql', { jql: 'project = ALPHA', nextPageToken: first.body.nextPageToken });
+    expect(expired.status).toBe(400);
+    expect(expired.body.errorMessages[0]).toMatch(/expired/);
   });
 });
 
