@@ -71,6 +71,8 @@ export interface SyncEngineOptions {
   logger: LoggerService;
   metrics?: SyncMetrics;
   now?: () => number;
+  /** Called after every recorded run with the error that ended it, if any (alerts); its failures are only logged. */
+  onRunFinished?(summary: RunSummary, error: unknown): Promise<void>;
 }
 
 /**
@@ -188,9 +190,11 @@ export class SyncEngine {
     let outcome: RunSummary['outcome'] = 'succeeded';
     let error: string | undefined;
     let guard: DeletionGuardReport | undefined;
+    let failure: unknown;
     try {
       ({ guard } = await body(counters, logger));
     } catch (e) {
+      failure = e;
       outcome = e instanceof SyncAbortedError ? 'aborted' : 'failed';
       error = (e as Error).message;
       logger[outcome === 'aborted' ? 'warn' : 'error'](`sync "${sync.id}" ${outcome}: ${error}`);
@@ -212,7 +216,9 @@ export class SyncEngine {
         `deleted ${counters.issuesDeleted}, histories ${counters.historiesWritten}, dead letters ${counters.deadLetters}, ` +
         `API calls ${counters.apiCalls} (retries ${counters.apiRetries})`,
     );
-    return { runId, syncId: sync.id, strategy, outcome, error, guard, ...counters };
+    const summary: RunSummary = { runId, syncId: sync.id, strategy, outcome, error, guard, ...counters };
+    await this.options.onRunFinished?.(summary, failure).catch(e => logger.error(`after-run hook failed: ${(e as Error).message}`));
+    return summary;
   }
 
   private async sweep(
