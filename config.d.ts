@@ -79,5 +79,49 @@ export interface Config {
       /** Larger deliveries get 413. Default 1048576 (1 MiB). */
       maxBodyBytes?: number;
     };
+    /**
+     * Alerts through Backstage's notifications service: one notice when an incident opens and one
+     * when it resolves. Incidents are tracked (and logged) even with no recipients.
+     */
+    alerts?: {
+      /**
+       * Entity refs of users or groups (e.g. group:default/platform), and/or `owners`: the owners of
+       * catalog entities whose jira/project-key annotation names one of the sync's projects.
+       * Default none: nothing is sent.
+       */
+      recipients?: string[];
+      /** Failed runs in a row that raise an alert. Default 3. */
+      failuresInARow?: number;
+      /** No successful run for longer than this is stale. Default 3 × the sync's interval (none for cron schedules). */
+      staleAfter?: HumanDuration | string;
+      slowRun?: {
+        /** A run longer than this multiple of the median of the last 10 successful runs is slow. Default 3. */
+        factor?: number;
+        /** Runs shorter than this never count as slow. Default 1 minute. */
+        minimumDuration?: HumanDuration | string;
+      };
+      tokenExpiry?: {
+        /** Alert this long before the Jira access token expires. Default 14 days. */
+        warnBefore?: HumanDuration | string;
+        /**
+         * Expiry per instance name (ISO 8601), for tokens whose expiry Jira does not tell: without
+         * it, Data Center personal access tokens are looked up in GET /rest/pat/latest/tokens.
+         */
+        expiresAt?: { [instanceName: string]: string };
+      };
+      /** How often every sync and instance is evaluated besides at run ends. Default every 15 minutes. */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    };
+    /** The scheduled completeness check: counts and a random sample compared with Jira. */
+    completeness?: {
+      /** Default true. */
+      enabled?: boolean;
+      /** Default daily (timeout 1 hour, first run 30 minutes after start). */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /** Stored issues compared with Jira per check. Default 50. */
+      sampleSize?: number;
+      /** Re-fetch differing issues and write them through the store. Default false. */
+      repair?: boolean;
+    };
   };
 }

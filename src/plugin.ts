@@ -4,6 +4,7 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { readJiraSyncConfig } from './config';
 import { loadSyncSpec } from './spec';
 import { createKnexIssueQueryStore, createKnexSyncStore } from './store';
@@ -15,6 +16,7 @@ import {
   jiraSyncAuthPolicies,
   registerPermissions,
 } from './service';
+import { createJiraSyncOps } from './ops';
 
 /** The jira-sync backend plugin: wiring only. */
 export const jiraSyncPlugin = createBackendPlugin({
@@ -33,8 +35,10 @@ export const jiraSyncPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
+        // Always resolvable (the ref has a default factory); without a notifications backend sends fail and alerts are only logged.
+        notifications: notificationService,
       },
-      async init({ config, logger, database, scheduler, httpRouter, httpAuth, auth, discovery, permissions, permissionsRegistry, catalog }) {
+      async init({ config, logger, database, scheduler, httpRouter, httpAuth, auth, discovery, permissions, permissionsRegistry, catalog, notifications }) {
         // A broken config or spec stops the plugin here, before anything runs.
         const settings = readJiraSyncConfig(config);
         const spec = await loadSyncSpec(settings.spec, {
@@ -50,7 +54,11 @@ export const jiraSyncPlugin = createBackendPlugin({
         }
         const store = createKnexSyncStore(knex);
         const clients = createJiraClients({ instances: settings.instances, logger, oauthTokens: store });
-        const engine = new SyncEngine({ store, clientFor: clients.get, logger, metrics: new SyncMetrics() });
+        const ops = createJiraSyncOps({
+          knex, settings: settings.ops, syncs: spec.syncs, instances: settings.instances, syncStore: store,
+          clientFor: clients.get, notifications, catalog, auth, logger,
+        });
+        const engine = new SyncEngine({ store, clientFor: clients.get, logger, metrics: new SyncMetrics(), onRunFinished: ops.onRunFinished });
         const webhooks = new WebhookProcessor({ store, clientFor: clients.get, syncs: spec.syncs, logger });
 
         registerPermissions(permissionsRegistry);
@@ -71,10 +79,12 @@ export const jiraSyncPlugin = createBackendPlugin({
             webhookBodyLimitBytes: settings.webhooks.maxBodyBytes,
             taskStates: createSchedulerTaskStateReader({ discovery, auth }),
             checkDatabase: () => knex.raw('select 1'),
+            healthFacts: ops.healthFacts,
           }),
         );
 
         await scheduleSyncs({ scheduler, engine, syncs: spec.syncs, logger });
+        await ops.schedule(scheduler);
         logger.info(`jira-sync: ${spec.syncs.length} syncs from ${spec.source}`);
       },
     });

@@ -6,6 +6,7 @@ import {
 import { readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds } from '@backstage/types';
 import type { JiraAuthConfig, JiraInstanceConfig } from './types';
+import { readOpsConfig, type OpsSettings } from '../ops/config';
 
 /** Where the sync spec comes from: a file, or an object inline in app-config. */
 export type SpecLocation = { path: string } | { inline: unknown };
@@ -16,6 +17,8 @@ export interface JiraSyncConfig {
   schedule: SchedulerServiceTaskScheduleDefinition;
   deletionGuard: { maxDeleteShare: number };
   webhooks: { maxBodyBytes: number };
+  /** `jiraSync.alerts` and `jiraSync.completeness`. */
+  ops: OpsSettings;
 }
 
 export const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
@@ -126,5 +129,6 @@ export function readJiraSyncConfig(root: Config): JiraSyncConfig {
       : DEFAULT_SCHEDULE,
     deletionGuard: { maxDeleteShare },
     webhooks: { maxBodyBytes: config.getOptionalNumber('webhooks.maxBodyBytes') ?? 1024 * 1024 },
+    ops: readOpsConfig(config),
   };
 }

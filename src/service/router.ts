@@ -38,7 +38,7 @@ import {
 } from './permissions';
 import type { SchedulerTaskStateReader } from './schedulerTaskStates';
 import { serializeDeadLetter, serializeHistory, serializeIssue, serializeIssueDetail, serializeRun } from './serialize';
-import { syncStatuses } from './syncStatus';
+import { syncStatuses, type SyncStatusSources } from './syncStatus';
 import { createWebhookRouter, type WebhookHandler } from './webhookRoute';
 
 export interface RouterOptions {
@@ -56,6 +56,8 @@ export interface RouterOptions {
   webhookBodyLimitBytes: number;
   /** Next run times from the scheduler (see createSchedulerTaskStateReader); without it they are estimated. */
   taskStates?: SchedulerTaskStateReader;
+  /** Health inputs from src/ops (rejected credentials, drift, alert thresholds). */
+  healthFacts?: SyncStatusSources['healthFacts'];
   /** A cheap query proving the database answers, for /health. */
   checkDatabase?: () => Promise<unknown>;
   now?: () => number;
@@ -88,7 +90,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   const baseUrls = new Map(options.instances.map(i => [i.name, i.baseUrl]));
   const syncsById = new Map(syncs.map(s => [s.id, s]));
   const checkDatabase = options.checkDatabase ?? (() => syncStore.getState('')); // a primary-key lookup
-  const statusSources = { syncStore, queryStore, scheduler, taskStates: options.taskStates, logger };
+  const statusSources = { syncStore, queryStore, scheduler, taskStates: options.taskStates, logger, healthFacts: options.healthFacts };
 
   /** The caller's credentials (user or service; 401 otherwise), once the permission allows the route. */
   const authorize = async (req: express.Request, permission: BasicPermission) => {

@@ -1,4 +1,5 @@
 import type { RunOutcome } from '../store/types';
+import { DEFAULT_SLOW_RUN_POLICY, durationText, slowRunFinding, type SlowRunPolicy } from '../ops/runDurations';
 
 export type SyncHealthStatus = 'healthy' | 'degraded' | 'failing' | 'stale' | 'unknown';
 
@@ -19,6 +20,25 @@ export interface SyncHealthInput {
   runs: Array<{ outcome: RunOutcome; startedMs: number; endedMs: number | null; error: string | null }>;
   /** Dead letters not yet resolved. */
   deadLettersWaiting: number;
+  /** Jira rejected the sync's credentials and no run has succeeded since (an open credentials incident). */
+  credentialsRejected?: { sinceMs: number; message: string } | null;
+  /** The newest finished completeness check. */
+  completeness?: CompletenessFinding | null;
+  /** Overrides the staleness threshold of STALE_AFTER_INTERVALS × intervalMs (e.g. from jiraSync.alerts.staleAfter). */
+  staleAfterMs?: number | null;
+  /** When the newest run counts as much slower than usual. */
+  slowRun?: SlowRunPolicy;
+}
+
+/** What the newest completeness check found that is still wrong. */
+export interface CompletenessFinding {
+  checkedMs: number;
+  sampled: number;
+  differing: number;
+  missingInJira: number;
+  countMismatches: number;
+  repaired: number;
+  unrepairedDrift: number;
 }
 
 /** Consecutive failed runs from which a sync counts as failing rather than degraded. */
@@ -41,8 +61,10 @@ function hoursText(ms: number): string {
 }
 
 /**
- * The health of one sync from its recent runs, its schedule and its waiting dead letters.
- * Precedence: unknown (not scheduled / never finished) > failing > stale > degraded > healthy.
+ * The health of one sync from its recent runs, its schedule, its waiting dead letters, its newest
+ * completeness check and rejected credentials.
+ * Precedence: unknown (not scheduled / never finished) > failing (credentials rejected, N failures
+ * in a row) > stale > degraded (recent failure, slow run, drift, dead letters) > healthy.
  */
 export function syncHealth(input: SyncHealthInput): SyncHealth {
   const { nowMs, runs, intervalMs, timeoutMs } = input;
@@ -61,21 +83,48 @@ export function syncHealth(input: SyncHealthInput): SyncHealth {
   const failureText = (n: number) =>
     `${n === 1 ? 'the last run' : `the last ${n} runs`} ${abandoned(lastFailure) ? 'did not finish within the timeout' : 'failed'}: ${brief(lastFailure.error)}`;
 
+  if (input.credentialsRejected && finished[0].outcome !== 'succeeded') {
+    const { sinceMs, message } = input.credentialsRejected;
+    return { status: 'failing', reason: `Jira rejected the credentials (since ${iso(sinceMs)}): ${brief(message)}` };
+  }
   if (consecutiveFailures >= FAILING_AFTER_CONSECUTIVE_FAILURES || (consecutiveFailures > 0 && !lastSuccess)) {
     return { status: 'failing', reason: `${failureText(consecutiveFailures)}${lastSuccess ? '' : '; no successful run yet'}` };
   }
 
   const lastSuccessMs = lastSuccess!.endedMs ?? lastSuccess!.startedMs;
-  if (intervalMs !== null && nowMs - lastSuccessMs > STALE_AFTER_INTERVALS * intervalMs) {
+  const staleAfterMs = input.staleAfterMs !== undefined ? input.staleAfterMs : intervalMs === null ? null : STALE_AFTER_INTERVALS * intervalMs;
+  if (staleAfterMs !== null && nowMs - lastSuccessMs > staleAfterMs) {
+    const cadence = intervalMs !== null ? `the schedule runs every ${hoursText(intervalMs)}` : `stale after ${hoursText(staleAfterMs)}`;
     return {
       status: 'stale',
-      reason: `no successful run for ${hoursText(nowMs - lastSuccessMs)} (last at ${iso(lastSuccessMs)}); the schedule runs every ${hoursText(intervalMs)}`,
+      reason: `no successful run for ${hoursText(nowMs - lastSuccessMs)} (last at ${iso(lastSuccessMs)}); ${cadence}`,
     };
   }
-  if (consecutiveFailures > 0) return { status: 'degraded', reason: failureText(consecutiveFailures) };
+
+  // Everything short of failing or stale: each finding is named, most urgent first.
+  const findings: string[] = [];
+  if (consecutiveFailures > 0) findings.push(failureText(consecutiveFailures));
+  const slow = slowRunFinding(runs, input.slowRun ?? DEFAULT_SLOW_RUN_POLICY);
+  if (slow) {
+    findings.push(
+      `the last run took ${durationText(slow.durationMs)}, more than ${slow.factor}× the median of recent runs (${durationText(slow.medianMs)})`,
+    );
+  }
+  if (input.completeness && input.completeness.unrepairedDrift > 0) findings.push(driftText(input.completeness));
   if (input.deadLettersWaiting > 0) {
     const n = input.deadLettersWaiting;
-    return { status: 'degraded', reason: `${n} issue${n === 1 ? '' : 's'} waiting in dead letters` };
+    findings.push(`${n} issue${n === 1 ? '' : 's'} waiting in dead letters`);
   }
+  if (findings.length) return { status: 'degraded', reason: findings.join('; ') };
   return { status: 'healthy', reason: `the last run succeeded at ${iso(lastSuccessMs)}` };
+}
+
+/** "the completeness check at … found 2 of 50 sampled issues differing from Jira, 1 project count off". */
+export function driftText(check: CompletenessFinding): string {
+  const parts: string[] = [];
+  if (check.differing) parts.push(`${check.differing} of ${check.sampled} sampled issues differing from Jira`);
+  if (check.missingInJira) parts.push(`${check.missingInJira} sampled issue${check.missingInJira === 1 ? '' : 's'} no longer in Jira`);
+  if (check.countMismatches) parts.push(`${check.countMismatches} project count${check.countMismatches === 1 ? '' : 's'} off`);
+  const repaired = check.repaired ? ` (${check.repaired} repaired)` : '';
+  return `the completeness check at ${iso(check.checkedMs)} found ${parts.join(', ') || 'drift'}${repaired}`;
 }

@@ -5,7 +5,7 @@ import { syncTaskId } from '../sync/scheduleSyncs';
 import type { SchedulerTaskState, SchedulerTaskStateReader } from './schedulerTaskStates';
 import { scheduleIntervalMs, scheduleTimeoutMs } from './scheduleTimes';
 import { isoOf, isoOrNull, serializeRun } from './serialize';
-import { syncHealth } from './syncHealth';
+import { syncHealth, type SyncHealthInput } from './syncHealth';
 
 /** Runs read per sync for its health: enough to see a streak of failures and the last success. */
 const RECENT_RUNS = 20;
@@ -16,6 +16,8 @@ export interface SyncStatusSources {
   scheduler: Pick<SchedulerService, 'getScheduledTasks'>;
   taskStates?: SchedulerTaskStateReader;
   logger: LoggerService;
+  /** Health inputs beyond runs and dead letters (rejected credentials, drift, alert thresholds): src/ops. */
+  healthFacts?: (sync: SyncDefinition) => Promise<Partial<SyncHealthInput>>;
 }
 
 async function readTaskStates(sources: SyncStatusSources): Promise<Map<string, SchedulerTaskState> | undefined> {
@@ -37,7 +39,7 @@ export async function syncStatuses(sources: SyncStatusSources, syncs: SyncDefini
 
   return Promise.all(
     syncs.map(async sync => {
-      const [state, runs, deadLetters, issues] = await Promise.all([
+      const [state, runs, deadLetters, issues, healthFacts] = await Promise.all([
         syncStore.getState(sync.id),
         syncStore.listRuns(sync.id, RECENT_RUNS),
         syncStore.listDeadLetters(sync.id),
@@ -47,6 +49,7 @@ export async function syncStatuses(sources: SyncStatusSources, syncs: SyncDefini
           : queryStore
               .countByStatusCategory({ instance: sync.instance, ...(sync.projects.length && { projectKeys: sync.projects }) })
               .then(c => c.total),
+        sources.healthFacts?.(sync),
       ]);
       const taskId = syncTaskId(sync.id);
       const intervalMs = scheduleIntervalMs(sync.schedule);
@@ -80,6 +83,7 @@ export async function syncStatuses(sources: SyncStatusSources, syncs: SyncDefini
           timeoutMs: scheduleTimeoutMs(sync.schedule),
           runs,
           deadLettersWaiting: deadLetters.length,
+          ...healthFacts,
         }),
       };
     }),

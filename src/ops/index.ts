@@ -1,0 +1,91 @@
+import type { AuthService, LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import type { NotificationService } from '@backstage/plugin-notifications-node';
+import type { Knex } from 'knex';
+import type { JiraInstanceConfig } from '../config/types';
+import type { JiraClient } from '../jira/types';
+import type { SyncDefinition } from '../spec/types';
+import { createKnexIssueSnapshotReader } from '../store/KnexIssueSnapshotReader';
+import { createKnexOpsStore } from '../store/KnexOpsStore';
+import type { SyncStore } from '../store/types';
+import type { RunSummary } from '../sync/SyncEngine';
+import { AlertMonitor } from './AlertMonitor';
+import { AlertNotifier } from './AlertNotifier';
+import { CompletenessCheck } from './CompletenessCheck';
+import type { OpsSettings } from './config';
+import { createHealthFactsReader } from './healthFacts';
+import { OpsMetrics } from './OpsMetrics';
+import { scheduleOps } from './scheduleOps';
+import { createTokenExpiryReader } from './tokenExpiry';
+
+export { readOpsConfig, OWNERS_RECIPIENT, type OpsSettings, type AlertsSettings, type CompletenessSettings } from './config';
+export { AlertMonitor } from './AlertMonitor';
+export { AlertNotifier } from './AlertNotifier';
+export { CompletenessCheck, type CompletenessReport } from './CompletenessCheck';
+export { OpsMetrics } from './OpsMetrics';
+export { syncAlertConditions, tokenExpiryCondition, SYNC_ALERT_KINDS, INSTANCE_ALERT_KINDS, type AlertKind } from './alertConditions';
+export { scheduleOps, completenessTaskId, ALERTS_TASK_ID } from './scheduleOps';
+export { createTokenExpiryReader, type TokenExpiryReader } from './tokenExpiry';
+export { createHealthFactsReader, type HealthFactsReader } from './healthFacts';
+export { slowRunFinding, median } from './runDurations';
+
+/** Alerts, completeness checks, health facts and metrics, assembled for plugin.ts. */
+export function createJiraSyncOps(options: {
+  knex: Knex;
+  settings: OpsSettings;
+  syncs: SyncDefinition[];
+  instances: JiraInstanceConfig[];
+  syncStore: SyncStore;
+  clientFor(instance: string): JiraClient;
+  notifications: NotificationService;
+  catalog: Pick<CatalogService, 'getEntities'>;
+  auth: Pick<AuthService, 'getOwnServiceCredentials'>;
+  logger: LoggerService;
+}) {
+  const { knex, settings, syncs, instances, syncStore, clientFor, logger } = options;
+  const opsStore = createKnexOpsStore(knex);
+  const metrics = new OpsMetrics();
+  const notifier = new AlertNotifier({
+    notifications: options.notifications,
+    recipients: settings.alerts.recipients,
+    catalog: options.catalog,
+    auth: options.auth,
+    logger,
+  });
+  const monitor = new AlertMonitor({
+    opsStore,
+    syncStore,
+    notifier,
+    settings: settings.alerts,
+    syncs,
+    instances,
+    tokenExpiry: createTokenExpiryReader({ instances, configured: settings.alerts.tokenExpiry.expiresAtMs, logger }),
+    logger,
+    metrics,
+  });
+  const check = new CompletenessCheck({
+    syncStore,
+    opsStore,
+    reader: createKnexIssueSnapshotReader(knex),
+    clientFor,
+    logger,
+    sampleSize: settings.completeness.sampleSize,
+    repair: settings.completeness.repair,
+    metrics,
+  });
+  metrics.observe({ syncs, syncStore, opsStore, clients: instances.map(i => clientFor(i.name)), logger });
+  const syncsById = new Map(syncs.map(sync => [sync.id, sync]));
+
+  return {
+    opsStore,
+    monitor,
+    check,
+    healthFacts: createHealthFactsReader({ opsStore, syncStore, settings: settings.alerts }),
+    /** The engine's `onRunFinished` hook. */
+    async onRunFinished(summary: RunSummary, error: unknown) {
+      const sync = syncsById.get(summary.syncId);
+      if (sync) await monitor.onRunFinished(sync, summary, error);
+    },
+    schedule: (scheduler: SchedulerService) => scheduleOps({ scheduler, syncs, settings, check, monitor, logger }),
+  };
+}
