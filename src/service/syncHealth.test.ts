@@ -48,3 +48,42 @@ describe('syncHealth', () => {
     expect(reason.endsWith('…')).toBe(true);
   });
 });
+
+describe('syncHealth with operations inputs', () => {
+  const timed = (minutesAgo: number, seconds: number) => ({ outcome: 'succeeded' as const, startedMs: NOW - minutesAgo * MIN, endedMs: NOW - minutesAgo * MIN + seconds * 1000, error: null });
+
+  it('is failing while Jira rejects the credentials, until a run succeeds', () => {
+    const rejected = { sinceMs: NOW - 20 * MIN, message: 'credentials for instance sim expired or were revoked (HTTP 401 from GET /rest/api/3/field)' };
+    expect(syncHealth({ ...base, runs: [failed(5, rejected.message), ok(35)], credentialsRejected: rejected })).toEqual({
+      status: 'failing',
+      reason: 'Jira rejected the credentials (since 2026-03-18T11:40:00.000Z): credentials for instance sim expired or were revoked (HTTP 401 from GET /rest/api/3/field)',
+    });
+    expect(syncHealth({ ...base, runs: [ok(5), failed(35)], credentialsRejected: rejected }).status).toBe('healthy');
+  });
+
+  it('is degraded by a run much slower than the median of recent runs, past the minimum', () => {
+    const runs = [timed(1, 400), timed(31, 100), timed(61, 120), timed(91, 90)];
+    expect(syncHealth({ ...base, runs })).toEqual({ status: 'degraded', reason: expect.stringMatching(/^the last run took 6.7 min, more than 3× the median of recent runs \(1.7 min\)$/) });
+    expect(syncHealth({ ...base, runs, slowRun: { factor: 5, minimumMs: 0 } }).status).toBe('healthy');
+    expect(syncHealth({ ...base, runs: [timed(1, 20), timed(31, 2), timed(61, 2), timed(91, 2)] }).status).toBe('healthy'); // under a minute
+    expect(syncHealth({ ...base, runs: runs.slice(0, 3) }).status).toBe('healthy'); // two runs are no baseline
+  });
+
+  it('is degraded by drift the last completeness check could not repair, and names every finding', () => {
+    const completeness = { checkedMs: NOW - 60 * MIN, sampled: 50, differing: 2, missingInJira: 1, countMismatches: 1, repaired: 0, unrepairedDrift: 4 };
+    expect(syncHealth({ ...base, runs: [ok(5)], completeness, deadLettersWaiting: 1 })).toEqual({
+      status: 'degraded',
+      reason:
+        'the completeness check at 2026-03-18T11:00:00.000Z found 2 of 50 sampled issues differing from Jira, 1 sampled issue no longer in Jira, 1 project count off; 1 issue waiting in dead letters',
+    });
+    expect(syncHealth({ ...base, runs: [ok(5)], completeness: { ...completeness, repaired: 2, unrepairedDrift: 0 } }).status).toBe('healthy');
+  });
+
+  it('takes the staleness threshold from the alerts config when given', () => {
+    expect(syncHealth({ ...base, runs: [ok(40)], staleAfterMs: 30 * MIN })).toEqual({
+      status: 'stale',
+      reason: 'no successful run for 39 min (last at 2026-03-18T11:21:00.000Z); the schedule runs every 30 min',
+    });
+    expect(syncHealth({ ...base, intervalMs: null, runs: [ok(40)], staleAfterMs: 30 * MIN }).reason).toMatch(/; stale after 30 min$/);
+  });
+});
