@@ -40,7 +40,10 @@ export interface SyncAlertInput {
 }
 
 const MAX_ERROR_CHARS = 300;
-const brief = (text: string | null) => (!text ? 'no error recorded' : text.length > MAX_ERROR_CHARS ? `${text.slice(0, MAX_ERROR_CHARS)}…` : text);
+const brief = (text: string | null) => {
+  if (!text) return 'no error recorded';
+  return text.length > MAX_ERROR_CHARS ? `${text.slice(0, MAX_ERROR_CHARS)}…` : text;
+};
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The alert conditions that hold for one sync right now (a pure function of its records). */

@@ -92,7 +92,8 @@ export function syncHealth(input: SyncHealthInput): SyncHealth {
   }
 
   const lastSuccessMs = lastSuccess!.endedMs ?? lastSuccess!.startedMs;
-  const staleAfterMs = input.staleAfterMs !== undefined ? input.staleAfterMs : intervalMs === null ? null : STALE_AFTER_INTERVALS * intervalMs;
+  const defaultStaleAfterMs = intervalMs === null ? null : STALE_AFTER_INTERVALS * intervalMs;
+  const staleAfterMs = input.staleAfterMs !== undefined ? input.staleAfterMs : defaultStaleAfterMs;
   if (staleAfterMs !== null && nowMs - lastSuccessMs > staleAfterMs) {
     const cadence = intervalMs !== null ? `the schedule runs every ${hoursText(intervalMs)}` : `stale after ${hoursText(staleAfterMs)}`;
     return {

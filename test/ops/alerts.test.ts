@@ -10,22 +10,24 @@ jest.setTimeout(120_000);
 const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 
 describe.each(databases.eachSupportedId())('alerts, health and completeness in a Backstage backend on %s', databaseId => {
-  let sim: JiraSimulator | undefined;
-  let ops: OpsBackend | undefined;
+  let openSim: JiraSimulator | undefined;
+  let openOps: OpsBackend | undefined;
   const cleanups: Array<() => Promise<void>> = [];
   afterEach(async () => {
     jest.restoreAllMocks();
-    await ops?.stop();
-    await sim?.close();
+    await openOps?.stop();
+    await openSim?.close();
     for (const cleanup of cleanups.splice(0)) await cleanup();
-    ops = undefined;
-    sim = undefined;
+    openOps = undefined;
+    openSim = undefined;
   });
 
   const start = async (options: Partial<Parameters<typeof startOpsBackend>[0]> = {}, simOptions: Parameters<typeof startJiraSimulator>[0] = {}) => {
-    sim = await startJiraSimulator({ seed: 5, projects: 2, issues: 60, historyShape: 'small', ...simOptions });
+    const sim = await startJiraSimulator({ seed: 5, projects: 2, issues: 60, historyShape: 'small', ...simOptions });
+    openSim = sim;
     const project = sim.data.projects()[0];
-    ops = await startOpsBackend({ knex: await databases.init(databaseId), sim, project, ...options });
+    const ops = await startOpsBackend({ knex: await databases.init(databaseId), sim, project, ...options });
+    openOps = ops;
     return { sim, ops, project };
   };
   const incidents = (knex: OpsBackend['knex']) => knex('jira_sync_alert_incidents').orderBy('kind');
@@ -108,12 +110,13 @@ describe.each(databases.eachSupportedId())('alerts, health and completeness in a
   });
 
   it('alerts once when a Data Center personal access token is close to expiry, and recovers once it is replaced', async () => {
-    sim = await startJiraSimulator({ seed: 5, projects: 2, issues: 30, historyShape: 'small', deployment: 'datacenter' });
+    const sim = await startJiraSimulator({ seed: 5, projects: 2, issues: 30, historyShape: 'small', deployment: 'datacenter' });
+    openSim = sim;
     const proxy = await startTokenApiProxy(sim.url, { name: 'backstage-sync', expiresAtMs: Date.now() + 3 * 86_400_000 });
     cleanups.push(proxy.close);
     proxy.acceptPat(sim.credentials.pat);
     const project = sim.data.projects()[0];
-    ops = await startOpsBackend({
+    const ops = await startOpsBackend({
       knex: await databases.init(databaseId),
       sim,
       project,
@@ -121,6 +124,7 @@ describe.each(databases.eachSupportedId())('alerts, health and completeness in a
       auth: { type: 'bearer', token: sim.credentials.pat },
       alerts: { tokenExpiry: { warnBefore: { days: 14 } } },
     });
+    openOps = ops;
     expect(await ops.knex('jira_sync_runs').where({ outcome: 'succeeded' })).toHaveLength(1);
 
     await ops.runAlerts();

@@ -120,6 +120,7 @@ export async function startOpsBackend(options: {
  * have) with a settable expiry and passes every other request through.
  */
 export async function startTokenApiProxy(target: string, token: { name: string; expiresAtMs: number }) {
+  let currentPat = '';
   const server = http.createServer((req, res) => {
     if (req.url?.startsWith('/rest/pat/latest/tokens')) {
       if (req.headers.authorization !== `Bearer ${currentPat}`) {
@@ -142,7 +143,6 @@ export async function startTokenApiProxy(target: string, token: { name: string; 
     upstream.on('error', () => res.writeHead(502).end());
     req.pipe(upstream);
   });
-  let currentPat = '';
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
