@@ -26,6 +26,7 @@
  * incremental sweep), not otherwise. Data Center embeds full changelogs in the search: 10 pages
  * of 100 for the same data, no changelog call.
  */
+import { compareIds } from './ids';
 import type { IssuePage, JiraDeployment, JiraHistory, JiraIssue, StoredHistoryState } from './types';
 import type { RawIssue, RawPage } from './search';
 import type { JiraTransport } from './transport';
@@ -87,13 +88,6 @@ function safeTime(created: string): number {
   } catch {
     return 0;
   }
-}
-
-function compareIds(a: string, b: string): number {
-  const na = Number(a);
-  const nb = Number(b);
-  if (Number.isFinite(na) && Number.isFinite(nb)) return na - nb;
-  return String(a).localeCompare(String(b));
 }
 
 /** Oldest first, each id once (pages may overlap when histories are added while reading). */

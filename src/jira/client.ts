@@ -265,7 +265,7 @@ export function createJiraClient(options: CreateJiraClientOptions): JiraClient &
       for (const r of results) if (r) found.push(r);
     }
     const pages: IssuePage[] = [];
-    const source = (async function* () {
+    const source = (async function* singlePage() {
       yield { issues: found, isLast: true } as RawPage;
     })();
     for await (const page of completePages(source, new ChangelogFetcher(transport, base), changelogOptions(d, o))) pages.push(page);

@@ -6,8 +6,8 @@ import type { CustomFieldMapping, CustomFieldType } from '../spec/types';
 import type { JiraField } from './types';
 import { FieldCoercionError, FieldMappingError } from './errors';
 import { parseJiraTimestamp } from './time';
-
 import { editDistance } from '../spec/editDistance';
+
 export { FieldCoercionError, FieldMappingError } from './errors';
 
 /** A spec mapping whose Jira field id is known. */
@@ -181,7 +181,7 @@ function asDatetime(raw: unknown): string {
 function asOption(raw: unknown): string {
   if (typeof raw === 'string') return raw;
   if (!isObj(raw)) return fail('option', raw);
-  const value = typeof raw.value === 'string' ? raw.value : typeof raw.name === 'string' ? raw.name : undefined;
+  const value = [raw.value, raw.name].find((v): v is string => typeof v === 'string');
   if (value === undefined) return fail('option', raw, 'no value');
   if (raw.child !== undefined && raw.child !== null) return `${value} / ${asOption(raw.child)}`;
   return value;

@@ -102,6 +102,8 @@ export class RateLimiter {
     }
     return new Promise<void>((resolve, reject) => {
       const grant = () => {
+        // grant and onAbort undo each other, so one of them must refer to the other before it exists.
+        // eslint-disable-next-line @typescript-eslint/no-use-before-define
         signal?.removeEventListener('abort', onAbort);
         resolve();
       };

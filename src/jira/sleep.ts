@@ -8,6 +8,8 @@ export const realSleep: Sleep = (ms, signal) =>
       return;
     }
     const onAbort = () => {
+      // The timer and the abort listener cancel each other.
+      // eslint-disable-next-line @typescript-eslint/no-use-before-define
       clearTimeout(timer);
       reject(signal!.reason);
     };

@@ -1,3 +1,4 @@
+import { compareIds } from '../jira/ids';
 import type { FlowIssueRecord, StatusCategory } from '../store/types';
 
 /**
@@ -69,8 +70,6 @@ export function statusCategoryMap(issues: FlowIssueRecord[]): Map<string, Status
   return map;
 }
 
-/** Numeric ids as decimal strings, compared without precision loss. */
-const compareIds = (a: string, b: string) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * The statuses an issue went through, from creation: before its first status change it was in

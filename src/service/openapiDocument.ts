@@ -1,5 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { parse } from 'yaml';
 
@@ -8,12 +7,8 @@ const PACKAGE_NAME = '@jira-sync/backstage-plugin-jira-sync-backend';
 
 let cached: Record<string, unknown> | undefined;
 
-/** Where the contract is: next to this file in the source tree, else in the installed package. */
-function documentPath(): string {
-  const local = resolve(__dirname, 'openapi.yaml');
-  if (existsSync(local)) return local;
-  return resolvePackagePath(PACKAGE_NAME, OPENAPI_FILE);
-}
+/** The contract ships in the package (`files`), so the same path works from source and from dist. */
+const documentPath = () => resolvePackagePath(PACKAGE_NAME, OPENAPI_FILE);
 
 /** The REST API's OpenAPI 3.1 document (`src/service/openapi.yaml`), parsed once. */
 export function loadOpenApiDocument(): Record<string, unknown> {

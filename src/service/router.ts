@@ -68,6 +68,13 @@ const SORTS = ['updated', 'created', 'key'] as const;
 const ORDERS = ['asc', 'desc'] as const;
 const CATEGORIES = ['new', 'indeterminate', 'done'] as const;
 const ENTITY_CATEGORIES = ['new', 'indeterminate', 'done', 'open', 'all'] as const;
+
+/** `open` is everything not done; `all` filters nothing. */
+function statusCategoriesOf(category: (typeof ENTITY_CATEGORIES)[number]): StatusCategory[] | undefined {
+  if (category === 'all') return undefined;
+  if (category === 'open') return ['new', 'indeterminate'];
+  return [category];
+}
 const WEEKS = { min: 1, max: 104, fallback: 12 } as const;
 
 /** The store signals a cursor it did not issue with an error of this name. */
@@ -218,8 +225,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const text = stringParam(query, 'q') || undefined;
     const { entityRef, selection } = await entityFor(req, credentials);
     const selected = selectionFilter(selection);
-    const statusCategory: StatusCategory[] | undefined =
-      category === 'all' ? undefined : category === 'open' ? ['new', 'indeterminate'] : [category];
+    const statusCategory = statusCategoriesOf(category);
     const covering = syncs.filter(
       s => (selection.instance === null || s.instance === selection.instance) && s.projects.some(p => selection.projectKeys.includes(p.toUpperCase())),
     );

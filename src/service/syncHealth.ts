@@ -57,7 +57,9 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 function hoursText(ms: number): string {
   const hours = ms / 3_600_000;
-  return hours >= 48 ? `${Math.round(hours / 24)} days` : hours >= 1 ? `${Math.round(hours * 10) / 10} h` : `${Math.round(ms / 60_000)} min`;
+  if (hours >= 48) return `${Math.round(hours / 24)} days`;
+  if (hours >= 1) return `${Math.round(hours * 10) / 10} h`;
+  return `${Math.round(ms / 60_000)} min`;
 }
 
 /**

@@ -1,4 +1,3 @@
-import { describe, expect, it, jest } from '@jest/globals';
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { createKnexIssueQueryStore, InvalidCursorError } from './KnexIssueQueryStore';
 import { createKnexSyncStore } from './KnexSyncStore';
@@ -145,10 +144,11 @@ describe.each(databases.eachSupportedId())('KnexIssueQueryStore on %p', database
       cursor = page.nextCursor;
       pages++;
       // New rows land before, after and between the pages already read.
-      const inserted = [BASE_MS - HOUR, BASE_MS + 5 * HOUR, BASE_MS + 50 * HOUR].map(at => {
-        extra++;
-        return version(extra, { issueKey: `P-${extra}`, updatedMs: at, createdMs: at });
-      });
+      const firstExtra = extra;
+      const inserted = [BASE_MS - HOUR, BASE_MS + 5 * HOUR, BASE_MS + 50 * HOUR].map((at, i) =>
+        version(firstExtra + i + 1, { issueKey: `P-${firstExtra + i + 1}`, updatedMs: at, createdMs: at }),
+      );
+      extra += inserted.length;
       await store.writePage({ syncId: 's1', instance: 'cloud', versions: inserted, nowMs: NOW });
     } while (cursor && pages < 50);
 
@@ -157,8 +157,9 @@ describe.each(databases.eachSupportedId())('KnexIssueQueryStore on %p', database
     expect(new Set(seen).size).toBe(seen.length);
     // The original rows come in the requested order.
     const sortedOriginal = [...original].sort((a, b) => {
-      const value = (v: typeof a) => (sort === 'key' ? v.issue.issueKey : sort === 'created' ? v.issue.createdMs : v.issue.updatedMs);
-      const cmp = value(a) < value(b) ? -1 : value(a) > value(b) ? 1 : Number(a.issue.issueId) - Number(b.issue.issueId);
+      const value = (v: typeof a) => ({ key: v.issue.issueKey, created: v.issue.createdMs, updated: v.issue.updatedMs })[sort];
+      const byValue = value(a) < value(b) ? -1 : Number(value(a) > value(b));
+      const cmp = byValue || Number(a.issue.issueId) - Number(b.issue.issueId);
       return order === 'asc' ? cmp : -cmp;
     });
     expect(seen.filter(id => originalIds.includes(id))).toEqual(sortedOriginal.map(v => v.issue.issueId));

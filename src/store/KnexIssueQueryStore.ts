@@ -151,7 +151,7 @@ export class KnexIssueQueryStore implements IssueQueryStore {
     const items = rows.slice(0, limit).map(issueListItemFromRow);
     if (rows.length <= limit) return { items };
     const last = items[items.length - 1];
-    const sortValue = sort === 'updated' ? last.updatedMs : sort === 'created' ? last.createdMs : last.issueKey;
+    const sortValue = { updated: last.updatedMs, created: last.createdMs, key: last.issueKey }[sort];
     return { items, nextCursor: encodeCursor([`${sort}:${order}`, sortValue, last.instance, last.issueId]) };
   }
 

@@ -1,4 +1,3 @@
-import { describe, expect, it, jest } from '@jest/globals';
 import { TestDatabases } from '@backstage/backend-test-utils';
 import type { Knex } from 'knex';
 import { createKnexSyncStore } from './KnexSyncStore';

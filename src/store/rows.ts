@@ -61,11 +61,7 @@ export const jsonOrNull = (value: unknown): string | null =>
   value === null || value === undefined ? null : JSON.stringify(value);
 
 /** Compares decimal id strings numerically (ids may exceed 2^53 in principle). */
-export function compareIds(a: string, b: string): number {
-  const x = BigInt(a);
-  const y = BigInt(b);
-  return x < y ? -1 : x > y ? 1 : 0;
-}
+export { compareIds } from '../jira/ids';
 
 export function issueToRow(issue: IssueRecord): Row {
   return {

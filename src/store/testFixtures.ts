@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
-import { resolve } from 'node:path';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import type { HistoryRecord, IssueRecord, IssueVersion, LinkRecord } from './types';
 
-export const migrationsDirectory = resolve(__dirname, '../../migrations');
+export const migrationsDirectory = resolvePackagePath('@jira-sync/backstage-plugin-jira-sync-backend', 'migrations');
 
 export async function migrated(knex: Knex): Promise<Knex> {
   await knex.migrate.latest({ directory: migrationsDirectory });
