@@ -1,0 +1,289 @@
+/**
+ * `npm run bench [-- --sizes 10000,50000 --db sqlite,postgres]`: the real client, store and engine
+ * against the simulator (latency model and burst limits on), one worker process per (size,
+ * database), each figure next to a baseline measured in the same run. See bench/README.md.
+ */
+import { fork } from 'node:child_process';
+import { execSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { resolve } from 'node:path';
+import knexFactory from 'knex';
+import { startJiraSimulator, type JiraSimulator } from '../dev/simulator';
+import { REQUIRED_FIELDS } from '../src/jira';
+import { renderChart } from './chart';
+import { fullReadLowerBound, type LowerBound } from './lowerBound';
+import type { BenchDatabase, SimReply, WorkerInput, WorkerMessage, WorkerResult } from './protocol';
+
+/* eslint-disable no-console */
+
+const SIZES = [10_000, 50_000, 200_000];
+const DATABASES: BenchDatabase[] = ['sqlite', 'postgres'];
+const LATENCY = { fixedMs: 50, perIssueMs: 0.2 };
+const SIM_RATE_LIMIT = { burstPerSecond: 20, bucketSize: 40 };
+const CLIENT_RATE_LIMIT = { requestsPerSecond: 20, concurrency: 4 };
+const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432';
+/** The fields a sync fetches by default (as in the test harness's sync definition). */
+const SYNC_FIELDS = [
+  'summary', 'status', 'issuetype', 'project', 'priority', 'assignee', 'reporter', 'labels',
+  'components', 'fixVersions', 'parent', 'created', 'updated', 'resolutiondate', 'issuelinks',
+];
+const TARGETS = { apiCalls: 1.1, wall: 1.3, write: 0.7, rss: 1.3, noChangeCalls: 2 };
+
+export function parseArgs(argv: string[]): { sizes: number[]; dbs: BenchDatabase[] } {
+  let sizes = SIZES;
+  let dbs = DATABASES;
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split('=', 2);
+    const value = () => inline ?? argv[++i];
+    if (flag === '--sizes') {
+      sizes = value().split(',').map(s => Number(s.trim().replace(/k$/i, '000')));
+      if (!sizes.length || sizes.some(s => !Number.isInteger(s) || s < 100)) throw new Error('--sizes takes whole numbers of issues ≥ 100, e.g. 10000,50000');
+    } else if (flag === '--db') {
+      const names = value().split(',').map(s => s.trim());
+      const bad = names.filter(n => !DATABASES.includes(n as BenchDatabase));
+      if (bad.length || !names.length) throw new Error(`--db takes ${DATABASES.join(',')}; not ${bad.join(',')}`);
+      dbs = names as BenchDatabase[];
+    } else {
+      throw new Error(`unknown option ${argv[i]}; use --sizes 10000,50000,200000 --db sqlite,postgres`);
+    }
+  }
+  return { sizes, dbs };
+}
+
+async function postgresReachable(): Promise<string | undefined> {
+  const admin = knexFactory({ client: 'pg', connection: `${POSTGRES_URL}/postgres`, pool: { min: 0, max: 1 }, acquireConnectionTimeout: 5000 });
+  try {
+    await admin.raw('select 1');
+    return undefined;
+  } catch (e) {
+    return (e as Error).message || String(e);
+  } finally {
+    await admin.destroy();
+  }
+}
+
+/** Every k-th live issue gets a new summary: one history and a newer `updated` each. */
+function touchIssues(sim: JiraSimulator, share: number): number {
+  const issues = sim.data.all();
+  const count = Math.max(1, Math.round(issues.length * share));
+  const step = issues.length / count;
+  for (let i = 0; i < count; i++) sim.data.updateIssue(issues[Math.floor(i * step)].id, { summary: `Benchmark edit ${i}` });
+  return count;
+}
+
+function runWorker(sim: JiraSimulator, input: WorkerInput): Promise<WorkerResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = fork(resolve(__dirname, 'worker.ts'), [JSON.stringify(input)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    let result: WorkerResult | undefined;
+    let failure: string | undefined;
+    child.on('message', (message: WorkerMessage) => {
+      if (message.kind === 'result') result = message.result;
+      else if (message.kind === 'error') failure = message.message;
+      else if (message.kind === 'sim') {
+        const reply: SimReply = { kind: 'sim-reply', id: message.id };
+        try {
+          if (message.op === 'clearLog') sim.requestLog.clear();
+          else if (message.op === 'counts') reply.value = sim.requestLog.countsByEndpoint();
+          else reply.value = touchIssues(sim, message.share);
+        } catch (e) {
+          reply.error = (e as Error).message;
+        }
+        child.send(reply);
+      }
+    });
+    child.on('exit', code => {
+      if (result) resolvePromise(result);
+      else reject(new Error(failure ?? `worker exited with code ${code} and no result`));
+    });
+  });
+}
+
+interface Measurement extends WorkerResult {
+  lowerBound: LowerBound;
+  truth: { issues: number; histories: number };
+  simulatorStartMs: number;
+  ratios: { apiCalls: number; wall: number; write: number };
+  issuesPerSecond: number;
+  historiesPerSecond: number;
+}
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const mb = (bytes: number) => bytes / 1024 / 1024;
+
+async function measure(size: number, db: BenchDatabase): Promise<Measurement> {
+  const started = performance.now();
+  const sim = await startJiraSimulator({ issues: size });
+  const simulatorStartMs = performance.now() - started;
+  try {
+    sim.latency.set(LATENCY);
+    sim.rateLimit.set(SIM_RATE_LIMIT);
+    const counts = sim.historyCounts();
+    const truth = { issues: counts.length, histories: counts.reduce((a, b) => a + b, 0) };
+    const lowerBound = fullReadLowerBound(counts, [...new Set([...SYNC_FIELDS, ...REQUIRED_FIELDS])]);
+    const result = await runWorker(sim, {
+      size,
+      db,
+      simUrl: sim.url,
+      credentials: { email: sim.credentials.email, apiToken: sim.credentials.apiToken },
+      postgresUrl: POSTGRES_URL,
+      rateLimit: CLIENT_RATE_LIMIT,
+      expected: truth,
+      fields: SYNC_FIELDS,
+      projects: sim.data.projects(),
+    });
+    return {
+      ...result,
+      lowerBound,
+      truth,
+      simulatorStartMs,
+      ratios: {
+        apiCalls: result.full.calls / lowerBound.calls,
+        wall: result.full.wallMs / result.floor.wallMs,
+        write: result.rawInsert.ms / result.full.writeMs,
+      },
+      issuesPerSecond: result.full.issuesRead / (result.full.wallMs / 1000),
+      historiesPerSecond: result.full.historiesWritten / (result.full.wallMs / 1000),
+    };
+  } finally {
+    await sim.close();
+  }
+}
+
+function printMeasurement(m: Measurement) {
+  const f = m.full;
+  console.log(`\n== ${fmt(m.size)} issues on ${m.db} ==`);
+  console.log(`  full run: ${fmt(f.wallMs / 1000, 1)} s, ${fmt(m.issuesPerSecond)} issues/s, ${fmt(m.historiesPerSecond)} histories/s (${fmt(f.issuesRead)} issues, ${fmt(f.historiesWritten)} histories)`);
+  console.log(`  stored: ${fmt(m.stored.issues)} issues, ${fmt(m.stored.histories)} histories; truth ${fmt(m.truth.issues)} / ${fmt(m.truth.histories)}: ${m.stored.complete ? 'complete' : 'INCOMPLETE'}`);
+  for (const [endpoint, e] of Object.entries(f.endpoints).sort((a, b) => b[1].calls - a[1].calls)) {
+    console.log(`    ${endpoint.padEnd(44)} ${String(e.calls).padStart(6)} calls ${fmt(mb(e.bytes), 1).padStart(9)} MB`);
+  }
+  console.log(`    ${'total'.padEnd(44)} ${String(f.calls).padStart(6)} calls ${fmt(mb(f.bytes), 1).padStart(9)} MB`);
+  console.log(`  lower bound: ${m.lowerBound.calls} calls (${m.lowerBound.searchPages} search pages of ${m.lowerBound.pageCap} + ${m.lowerBound.bulkCalls} bulkfetch; ${m.lowerBound.strategy})`);
+  console.log(`  floor (same calls, no database): ${fmt(m.floor.wallMs / 1000, 1)} s, ${m.floor.calls} calls`);
+  console.log(`  database: writePage ${fmt(f.writeMs / 1000, 1)} s over ${f.pages} pages (+ ${fmt(f.storedHistoriesMs / 1000, 1)} s stored-history lookups); raw batchInsert of the same ${fmt(Object.values(m.rawInsert.rows).reduce((a, b) => a + b, 0))} rows ${fmt(m.rawInsert.ms / 1000, 1)} s`);
+  console.log(`  incremental after ${m.incremental.changedIssues} changed issues: ${m.incremental.calls} calls, ${fmt(m.incremental.wallMs)} ms (${m.incremental.issuesRead} read, ${m.incremental.issuesUpdated} updated)`);
+  console.log(`  no-change run (after the full run): ${m.noChange.calls} calls, ${fmt(m.noChange.wallMs)} ms`);
+  console.log(`  repeat after the incremental (changes still in the ${10}-minute overlap): ${m.repeatAfterIncremental.calls} calls, ${fmt(m.repeatAfterIncremental.wallMs)} ms (${m.repeatAfterIncremental.issuesRead} read)`);
+  console.log(`  peak RSS ${fmt(mb(m.peakRssBytes))} MB; simulator start ${fmt(m.simulatorStartMs / 1000, 1)} s`);
+}
+
+interface TargetCheck {
+  name: string;
+  value: number;
+  target: string;
+  met: boolean;
+}
+
+function targetChecks(measurements: Measurement[]): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  for (const m of measurements) {
+    const tag = `${fmt(m.size)} ${m.db}`;
+    checks.push({ name: `${tag}: API calls / lower bound`, value: m.ratios.apiCalls, target: `≤ ${TARGETS.apiCalls}`, met: m.ratios.apiCalls <= TARGETS.apiCalls });
+    checks.push({ name: `${tag}: wall / API-bound floor`, value: m.ratios.wall, target: `≤ ${TARGETS.wall}`, met: m.ratios.wall <= TARGETS.wall });
+    checks.push({ name: `${tag}: raw insert time / write path time`, value: m.ratios.write, target: `≥ ${TARGETS.write}`, met: m.ratios.write >= TARGETS.write });
+    checks.push({ name: `${tag}: no-change run API calls`, value: m.noChange.calls, target: `≤ ${TARGETS.noChangeCalls}`, met: m.noChange.calls <= TARGETS.noChangeCalls });
+    checks.push({ name: `${tag}: stored = truth`, value: m.stored.complete ? 1 : 0, target: '= 1', met: m.stored.complete });
+  }
+  for (const db of DATABASES) {
+    const runs = measurements.filter(m => m.db === db).sort((a, b) => a.size - b.size);
+    if (runs.length < 2) continue;
+    const small = runs[0];
+    const large = runs[runs.length - 1];
+    const ratio = large.peakRssBytes / small.peakRssBytes;
+    checks.push({ name: `${db}: peak RSS ${fmt(large.size)} / ${fmt(small.size)}`, value: ratio, target: `≤ ${TARGETS.rss}`, met: ratio <= TARGETS.rss });
+  }
+  return checks;
+}
+
+function gitCommit(): string | undefined {
+  try {
+    return execSync('git rev-parse --short HEAD', { cwd: resolve(__dirname, '..'), stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch {
+    return undefined;
+  }
+}
+
+function writeResults(measurements: Measurement[], checks: TargetCheck[], startedAt: Date, totalMs: number) {
+  const dir = resolve(__dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  const environment = {
+    startedAt: startedAt.toISOString(),
+    totalSeconds: Math.round(totalMs / 1000),
+    commit: gitCommit(),
+    node: process.version,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    latency: LATENCY,
+    simulatorRateLimit: SIM_RATE_LIMIT,
+    clientRateLimit: CLIENT_RATE_LIMIT,
+    fields: SYNC_FIELDS,
+  };
+  writeFileSync(resolve(dir, 'latest.json'), `${JSON.stringify({ environment, targets: checks, measurements }, null, 2)}\n`);
+  const panels = [
+    { title: 'Full sync wall time', unit: 's', measuredLabel: 'sync', baselineLabel: 'API-bound floor' },
+    { title: 'API calls', unit: '', measuredLabel: 'made', baselineLabel: 'lower bound' },
+    { title: 'Database write time', unit: 's', measuredLabel: 'writePage', baselineLabel: 'raw batchInsert' },
+    { title: 'Peak RSS', unit: 'MB', measuredLabel: 'worker peak', baselineLabel: 'smallest size, same db' },
+  ];
+  const rows = measurements.map(m => {
+    const smallest = measurements.filter(o => o.db === m.db).sort((a, b) => a.size - b.size)[0];
+    return {
+      label: `${m.size >= 1000 ? `${m.size / 1000}k` : m.size} ${m.db}`,
+      values: {
+        'Full sync wall time': [m.full.wallMs / 1000, m.floor.wallMs / 1000] as [number, number],
+        'API calls': [m.full.calls, m.lowerBound.calls] as [number, number],
+        'Database write time': [m.full.writeMs / 1000, m.rawInsert.ms / 1000] as [number, number],
+        'Peak RSS': [mb(m.peakRssBytes), mb(smallest.peakRssBytes)] as [number, number],
+      },
+    };
+  });
+  const met = checks.filter(c => c.met).length;
+  const subtitle = `${startedAt.toISOString().slice(0, 16)}Z, commit ${environment.commit ?? '?'}, latency ${LATENCY.fixedMs} ms + ${LATENCY.perIssueMs} ms/issue, ${met}/${checks.length} targets met`;
+  writeFileSync(resolve(dir, 'latest.svg'), renderChart('jira-sync benchmark (npm run bench)', subtitle, panels, rows));
+  return dir;
+}
+
+async function main() {
+  const { sizes, dbs } = parseArgs(process.argv.slice(2));
+  const startedAt = new Date();
+  const started = performance.now();
+  let failed = false;
+  let runDbs = dbs;
+  if (dbs.includes('postgres')) {
+    const problem = await postgresReachable();
+    if (problem) {
+      console.error(`PostgreSQL at ${POSTGRES_URL} is unreachable (${problem}): the PostgreSQL part is NOT measured. Set BENCH_POSTGRES_URL or start PostgreSQL.`);
+      failed = true;
+      runDbs = dbs.filter(d => d !== 'postgres');
+    }
+  }
+  console.log(`jira-sync bench: sizes ${sizes.map(s => fmt(s)).join(', ')} on ${runDbs.join(', ') || 'nothing'}; latency ${LATENCY.fixedMs} ms + ${LATENCY.perIssueMs} ms/issue; simulator burst ${SIM_RATE_LIMIT.burstPerSecond}/s per endpoint; client ${CLIENT_RATE_LIMIT.requestsPerSecond} req/s, ${CLIENT_RATE_LIMIT.concurrency} in flight`);
+  const measurements: Measurement[] = [];
+  for (const size of sizes) {
+    for (const db of runDbs) {
+      try {
+        const m = await measure(size, db);
+        measurements.push(m);
+        printMeasurement(m);
+      } catch (e) {
+        failed = true;
+        console.error(`\n${fmt(size)} issues on ${db} FAILED: ${(e as Error).message}`);
+      }
+    }
+  }
+  const checks = targetChecks(measurements);
+  console.log('\n== targets ==');
+  for (const c of checks) console.log(`  ${c.met ? 'met    ' : 'NOT MET'}  ${c.name}: ${fmt(c.value, 3)} (target ${c.target})`);
+  const totalMs = performance.now() - started;
+  if (measurements.length) {
+    const dir = writeResults(measurements, checks, startedAt, totalMs);
+    console.log(`\nwrote ${dir}/latest.json and latest.svg (${fmt(totalMs / 1000)} s in all)`);
+  }
+  if (failed) process.exitCode = 1;
+}
+
+main().catch(e => {
+  console.error(e);
+  process.exitCode = 1;
+});
