@@ -82,11 +82,19 @@ describe('parseSyncSpec', () => {
     ['a bad duration', 'syncs:\n  - id: a\n    instance: acme-cloud\n    projects: [A]\n    strategy: full\n    overlap: PT5Q\n', "6:14 syncs[0].overlap is not a valid duration"],
     ['a bad cron', 'syncs:\n  - id: a\n    instance: acme-cloud\n    projects: [A]\n    strategy: full\n    schedule: { frequency: { cron: not-a-cron }, timeout: { minutes: 5 } }\n', "6:36 syncs[0].schedule.frequency.cron 'not-a-cron' is not a cron expression"],
     ['an unknown top-level key', 'synks: []\n', "1:1 synks is not a known key; did you mean 'syncs'?"],
+    ['an unclosed quote in jql', 'syncs:\n  - id: a\n    instance: acme-cloud\n    jql: \'labels = "backend\'\n    strategy: full\n', '4:10 syncs[0].jql has an unclosed " quote'],
+    ['unbalanced parentheses in jql', 'syncs:\n  - id: a\n    instance: acme-cloud\n    jql: (labels = a OR labels = b\n    strategy: full\n', "4:10 syncs[0].jql has 1 '(' without a closing ')'"],
     ['a duplicate YAML key', 'syncs:\n  - id: a\n    id: b\n', '3:5 (yaml) Map keys must be unique'],
     ['broken YAML', 'syncs:\n  - id: a\n   instance: [\n', '3:1 (yaml)'],
   ])('locates %s', (_name, text, expected) => {
     const problems = problemsOf(text);
     expect(problems.some(p => p.startsWith(expected))).toBe(true);
+  });
+
+  it('accepts JQL whose quotes and parentheses balance, escaped quotes included', () => {
+    const jql = `summary ~ "say \\"hi (there)\\"" AND (labels = 'x' OR status = "Done")`;
+    const spec = parseSyncSpec(`syncs:\n  - id: a\n    instance: acme-cloud\n    strategy: full\n    jql: >-\n      ${jql}\n`, 's.yaml', { instances });
+    expect(spec.syncs[0].jql).toBe(jql);
   });
 
   it('skips the instance check when no instances are known (the CLI without --config)', () => {

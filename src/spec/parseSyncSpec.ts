@@ -176,6 +176,27 @@ export function specHash(sync: SyncDefinition): string {
   return createHash('sha256').update(JSON.stringify(essence)).digest('hex');
 }
 
+/** Unclosed quotes or unbalanced parentheses: Jira would reject every run's query with a 400. */
+function jqlQuotingProblem(jql: string): string | undefined {
+  let quote: string | undefined;
+  let depth = 0;
+  for (let i = 0; i < jql.length; i++) {
+    const c = jql[i];
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = undefined;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+    } else if (c === '(') {
+      depth++;
+    } else if (c === ')' && --depth < 0) {
+      return `has a ')' without its '(' at character ${i + 1}`;
+    }
+  }
+  if (quote) return `has an unclosed ${quote} quote`;
+  return depth > 0 ? `has ${depth} '(' without a closing ')'` : undefined;
+}
+
 type RawSync = {
   id: string;
   instance: string;
@@ -249,6 +270,8 @@ function checkAndResolve(data: unknown, source: string, locate: Locate, options:
     }
     if (!raw.projects?.length && !raw.jql) problem(at(), 'needs projects, jql, or both');
     if (typeof raw.jql === 'string' && /\border\s+by\b/i.test(raw.jql)) problem(at('jql'), 'must not contain ORDER BY: the sync orders by updated itself');
+    const quoting = typeof raw.jql === 'string' ? jqlQuotingProblem(raw.jql) : undefined;
+    if (quoting) problem(at('jql'), quoting);
 
     const customFields: CustomFieldMapping[] = [];
     for (const [alias, mapping] of Object.entries(isRecord(raw.customFields) ? raw.customFields : {})) {
