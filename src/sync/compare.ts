@@ -15,6 +15,9 @@ const ISSUE_COLUMNS: Array<keyof IssueRecord> = [
   'fixVersions', 'parentId', 'parentKey', 'createdMs', 'updatedMs', 'resolvedMs', 'customFields', 'rawFields',
 ];
 
+/** Jira renders `created` in the searching user's zone: the same instant may come with another offset. */
+const instantOnly = ({ createdRaw, ...history }: HistoryRecord) => history;
+
 const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
 const short = (v: unknown) => {
   const s = canonicalJson(v);
@@ -75,7 +78,7 @@ export async function compareWithJira(options: {
       }
     }
     const storedHistories = histories.get(id) ?? [];
-    if (!same(storedHistories, expected.histories)) {
+    if (!same(storedHistories.map(instantOnly), expected.histories.map(instantOnly))) {
       const storedIds = storedHistories.map(h => h.historyId);
       const jiraIds = expected.histories.map(h => h.historyId);
       differences.push({
