@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The jira-sync command line: `jira-sync validate <spec.yaml> [--config app-config.yaml]`.
+// The jira-sync command line: `jira-sync validate <spec.yaml> [--config app-config.yaml]`, `jira-sync compare --config app-config.yaml`.
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 

@@ -53,18 +53,12 @@ export class CompletenessCheck {
   }
 
   async run(sync: SyncDefinition, { signal }: { signal?: AbortSignal } = {}): Promise<CompletenessReport> {
-    const { opsStore, syncStore, metrics } = this.options;
+    const { opsStore, metrics } = this.options;
     const checkId = await opsStore.startCompletenessCheck({ syncId: sync.id, nowMs: this.now() });
     const logger = this.options.logger.child({ syncId: sync.id, checkId });
     let result: CompletenessCheckResult;
     try {
-      const [state, runs] = await Promise.all([syncStore.getState(sync.id), syncStore.listRuns(sync.id, 20)]);
-      const lastSuccess = runs.find(run => run.outcome === 'succeeded' && run.strategy !== 'reproject');
-      if (!state || state.watermarkMs === null || !lastSuccess) {
-        result = { ...emptyResult('skipped'), error: 'the sync has not completed a sweep yet' };
-      } else {
-        result = await this.check(sync, lastSuccess.startedMs, state.fetchedFields ?? undefined, logger, signal);
-      }
+      result = await this.inspect(sync, { signal, logger });
     } catch (e) {
       result = { ...emptyResult('failed'), error: (e as Error).message };
       logger.error(`completeness check of sync "${sync.id}" failed: ${result.error}`);
@@ -77,6 +71,23 @@ export class CompletenessCheck {
         `${result.repaired} repaired${result.error ? ` (${result.error})` : ''}`,
     );
     return { checkId, syncId: sync.id, ...result };
+  }
+
+  /**
+   * The comparison alone, recorded nowhere: with `repair` off it only reads (the database and
+   * Jira), which is what `jira-sync compare` runs. Throws where `run` would record a failure.
+   */
+  async inspect(
+    sync: SyncDefinition,
+    { signal, logger = this.options.logger.child({ syncId: sync.id }) }: { signal?: AbortSignal; logger?: LoggerService } = {},
+  ): Promise<CompletenessCheckResult> {
+    const { syncStore } = this.options;
+    const [state, runs] = await Promise.all([syncStore.getState(sync.id), syncStore.listRuns(sync.id, 20)]);
+    const lastSuccess = runs.find(run => run.outcome === 'succeeded' && run.strategy !== 'reproject');
+    if (!state || state.watermarkMs === null || !lastSuccess) {
+      return { ...emptyResult('skipped'), error: 'the sync has not completed a sweep yet' };
+    }
+    return this.check(sync, lastSuccess.startedMs, state.fetchedFields ?? undefined, logger, signal);
   }
 
   private async check(

@@ -1,13 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { loadSyncSpec, SpecError, formatProblem } from './parseSyncSpec';
+import { runCompare } from '../ops/compareCli';
 
 export interface CliIo {
   out(line: string): void;
   err(line: string): void;
 }
 
-const USAGE = 'usage: jira-sync validate <spec.yaml> [--config app-config.yaml]';
+const USAGE = [
+  'usage: jira-sync validate <spec.yaml> [--config app-config.yaml]',
+  '       jira-sync compare --config app-config.yaml [--sync id] [--sample N]',
+].join('\n');
 
 /** Instance names from an app-config file, for the unknown-instance check. */
 async function instancesFrom(configPath: string): Promise<string[]> {
@@ -15,9 +19,12 @@ async function instancesFrom(configPath: string): Promise<string[]> {
   return (config?.jiraSync?.instances ?? []).map(i => String(i.name));
 }
 
-/** `jira-sync validate`: exit 0 with a summary, or 1 with every located problem. */
+/** `jira-sync validate`: exit 0 with a summary, or 1 with every located problem; `jira-sync compare`: see ops/compareCli. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === 'compare') {
+    return runCompare(rest, io);
+  }
   if (command !== 'validate') {
     io.err(USAGE);
     return 2;

@@ -112,7 +112,7 @@ function firstDifference(a: string[], b: string[]): number {
 }
 
 /** One line per difference, capped, for test failures and operator output. */
-export function formatDifferences(differences: Difference[], max = 20): string {
+export function formatDifferences(differences: Array<Omit<Difference, 'kind'> & { kind: string }>, max = 20): string {
   if (!differences.length) return 'no differences';
   const lines = differences.slice(0, max).map(d => `${d.issueKey ?? d.issueId} [${d.kind}] ${d.detail}`);
   if (differences.length > max) lines.push(`... and ${differences.length - max} more`);

@@ -1,0 +1,159 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import knexFactory, { type Knex } from 'knex';
+import { TestDatabases } from '@backstage/backend-test-utils';
+import { loadSyncSpec } from '../spec';
+import type { SyncDefinition } from '../spec/types';
+import { startHarness, type Harness } from '../../test/support/harness';
+import { runCli } from '../spec/cli';
+
+jest.setTimeout(120_000);
+
+const root = resolve(__dirname, '../..');
+const databases = TestDatabases.create({ ids: ['POSTGRES_15'] });
+const TOKEN_VARIABLE = 'JIRA_SYNC_COMPARE_TEST_TOKEN';
+
+async function run(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(argv, { out: l => out.push(l), err: l => err.push(l) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+/** Every jira-sync table's row count and the issues' sync times: what a write would change. */
+async function fingerprint(knex: Knex) {
+  const tables = [
+    'jira_sync_issues', 'jira_sync_issue_scopes', 'jira_sync_histories', 'jira_sync_history_items', 'jira_sync_issue_links',
+    'jira_sync_sync_state', 'jira_sync_runs', 'jira_sync_dead_letters', 'jira_sync_fields', 'jira_sync_webhook_events',
+    'jira_sync_oauth_tokens', 'jira_sync_alert_incidents', 'jira_sync_completeness_checks',
+  ];
+  const out: Record<string, number> = {};
+  for (const table of tables) out[table] = Number((await knex(table).count({ n: '*' }))[0].n);
+  out.syncedMs = Number((await knex('jira_sync_issues').sum({ s: 'synced_ms' }))[0].s);
+  return out;
+}
+
+/** A database the CLI reaches through `backend.database` in app-config, as the plugin does. */
+async function openDatabase(kind: 'SQLITE_3' | 'POSTGRES_15') {
+  if (kind === 'SQLITE_3') {
+    // The CLI is a process of its own: it needs a database on disk, not the tests' in-memory one.
+    const directory = mkdtempSync(join(tmpdir(), 'jira-sync-compare-'));
+    const knex = knexFactory({ client: 'better-sqlite3', connection: { filename: join(directory, 'jira-sync.sqlite') }, useNullAsDefault: true });
+    return { knex, database: { client: 'better-sqlite3', connection: { directory } } };
+  }
+  const knex = await databases.init('POSTGRES_15');
+  const name = (await knex.raw('select current_database() as name')).rows[0].name;
+  return {
+    knex,
+    database: {
+      client: 'pg',
+      connection: process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING,
+      plugin: { 'jira-sync': { connection: { database: name } } },
+    },
+  };
+}
+
+describe.each(['SQLITE_3', 'POSTGRES_15'] as const)('jira-sync compare against the simulator on %s', kind => {
+  let h: Harness;
+  let knex: Knex;
+  let configPath: string;
+  let sync: SyncDefinition;
+
+  beforeEach(async () => {
+    const db = await openDatabase(kind);
+    knex = db.knex;
+    h = await startHarness(knex, { seed: 929, projects: 2, issues: 150, historyShape: 'small' });
+    const dir = mkdtempSync(join(tmpdir(), 'jira-sync-compare-config-'));
+    const specPath = join(dir, 'spec.yaml');
+    writeFileSync(specPath, `syncs:\n  - id: alpha\n    instance: sim\n    projects: [${h.sim.data.projects().join(', ')}]\n    strategy: incremental\n`);
+    process.env[TOKEN_VARIABLE] = h.sim.credentials.apiToken;
+    configPath = join(dir, 'app-config.yaml');
+    writeFileSync(
+      configPath,
+      JSON.stringify({
+        backend: { database: db.database },
+        jiraSync: {
+          instances: [{ name: 'sim', baseUrl: h.sim.url, auth: { type: 'basic', email: h.sim.credentials.email, apiToken: `\${${TOKEN_VARIABLE}}` } }],
+          spec: { path: specPath },
+        },
+      }),
+    );
+    [sync] = (await loadSyncSpec({ path: specPath })).syncs;
+    const first = await h.engine.run(sync);
+    if (first.outcome !== 'succeeded') throw new Error(`the first sync failed: ${first.error}`);
+  });
+
+  afterEach(async () => {
+    await h?.close();
+    if (kind === 'SQLITE_3') await knex?.destroy();
+  });
+
+  it('an equal copy: counts per project match approximate-count, the sample has no differences, exit 0, nothing written', async () => {
+    const before = await fingerprint(knex);
+    const { code, out, err } = await run('compare', '--config', configPath, '--sample', '1000');
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    for (const project of h.sim.data.projects()) {
+      const count = h.sim.data.all().filter(i => i.key.startsWith(`${project}-`)).length;
+      expect(out).toContain(`project ${project}: Jira ${count}, stored ${count}\n`);
+    }
+    expect(out).toContain('sample of 150 stored issues: 150 compared field by field and history by history, 0 differing, 0 missing in Jira');
+    expect(out.split('\n').at(-1)).toBe('the copy equals Jira');
+    expect(await fingerprint(knex)).toEqual(before);
+  });
+
+  it('silent drift and a lost row: the differing field and the project count are named, exit 1, nothing written or repaired', async () => {
+    const [drifted, lost] = h.sim.data.all();
+    h.sim.data.updateIssue(drifted.id, { summary: 'changed without a trace' }, { silent: true });
+    await knex('jira_sync_issue_scopes').where({ issue_id: lost.id }).del();
+    await knex('jira_sync_issues').where({ issue_id: lost.id }).del();
+    const lostProject = lost.key.split('-')[0];
+    const inLostProject = h.sim.data.all().filter(i => i.key.startsWith(`${lostProject}-`)).length;
+    const before = await fingerprint(knex);
+
+    const { code, out } = await run('compare', '--config', configPath, '--sync', 'alpha', '--sample', '1000');
+    expect(code).toBe(1);
+    expect(out).toContain(`project ${lostProject}: Jira ${inLostProject}, stored ${inLostProject - 1}  <- differs`);
+    expect(out).toContain(`${drifted.key} [field] summary: stored ${JSON.stringify(drifted.fields.summary)}, Jira "changed without a trace"`);
+    expect(out.split('\n').at(-1)).toBe('differences found');
+    expect(await fingerprint(knex)).toEqual(before);
+  });
+
+  if (kind === 'SQLITE_3') {
+    it('runs as the installed bin', async () => {
+      const { stdout } = await promisify(execFile)(process.execPath, [resolve(root, 'bin/jira-sync.js'), 'compare', '--config', configPath], { env: process.env });
+      expect(stdout).toContain('the copy equals Jira');
+      const drifted = h.sim.data.all()[3];
+      h.sim.data.updateIssue(drifted.id, { labels: ['drift'] }, { silent: true });
+      const failed = await promisify(execFile)(process.execPath, [resolve(root, 'bin/jira-sync.js'), 'compare', '--config', configPath, '--sample', '500'], { env: process.env }).catch(e => e);
+      expect(failed.code).toBe(1);
+      expect(failed.stdout).toContain(`${drifted.key} [field] labels:`);
+    });
+  }
+});
+
+describe('jira-sync compare command line', () => {
+  it('refuses a wrong command line with usage and exit 2', async () => {
+    for (const argv of [['compare'], ['compare', '--config'], ['compare', '--config', 'a.yaml', '--sample', 'ten'], ['compare', '--config', 'a.yaml', '--colour', 'x']]) {
+      const { code, err } = await run(...argv);
+      expect(code).toBe(2);
+      expect(err).toContain('usage: jira-sync compare --config app-config.yaml');
+    }
+  });
+
+  it('names an unknown sync and an unreadable config, exit 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jira-sync-compare-cli-'));
+    const spec = join(dir, 'spec.yaml');
+    writeFileSync(spec, 'syncs:\n  - { id: alpha, instance: sim, projects: [A], strategy: full }\n');
+    const config = join(dir, 'app-config.yaml');
+    writeFileSync(config, JSON.stringify({ jiraSync: { instances: [{ name: 'sim', baseUrl: 'http://127.0.0.1:9', auth: { type: 'basic', email: 'a@b', apiToken: 'x' } }], spec: { path: spec } } }));
+    const unknown = await run('compare', '--config', config, '--sync', 'beta');
+    expect(unknown).toMatchObject({ code: 2, err: `no sync "beta" in ${spec} (known: alpha)` });
+    const missing = await run('compare', '--config', join(dir, 'nope.yaml'));
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/^cannot read the configuration: .*nope\.yaml/);
+  });
+});

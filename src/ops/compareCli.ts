@@ -1,0 +1,205 @@
+/**
+ * `jira-sync compare`: the completeness check, run by an operator against the configured database
+ * and Jira, read-only. Exit 0 when the copy equals Jira, 1 on differences, 2 when it cannot compare.
+ */
+import { readFile } from 'node:fs/promises';
+import { parse } from 'yaml';
+import type { Knex } from 'knex';
+import { ConfigReader, type Config } from '@backstage/config';
+import type { LifecycleService, LoggerService } from '@backstage/backend-plugin-api';
+import { DatabaseManager } from '@backstage/backend-defaults/database';
+import type { JsonObject } from '@backstage/types';
+import { readJiraSyncConfig, JiraSyncConfigError } from '../config/readJiraSyncConfig';
+import { loadSyncSpec, SpecError, formatProblem } from '../spec/parseSyncSpec';
+import type { SyncDefinition } from '../spec/types';
+import { createJiraClients } from '../jira/clientRegistry';
+import { createKnexSyncStore } from '../store/KnexSyncStore';
+import { createKnexIssueSnapshotReader } from '../store/KnexIssueSnapshotReader';
+import { createKnexOpsStore } from '../store/KnexOpsStore';
+import type { CompletenessCheckResult } from '../store/types';
+import { formatDifferences } from '../sync/compare';
+import { CompletenessCheck } from './CompletenessCheck';
+
+export interface CompareIo {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+export const COMPARE_USAGE = 'usage: jira-sync compare --config app-config.yaml [--config more.yaml ...] [--sync id] [--sample N]';
+const PLUGIN_ID = 'jira-sync';
+
+interface CompareArgs {
+  configs: string[];
+  syncId?: string;
+  sample?: number;
+}
+
+function parseArgs(argv: string[]): CompareArgs | string {
+  const args: CompareArgs = { configs: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, value] = [argv[i], argv[i + 1]];
+    if (!['--config', '--sync', '--sample'].includes(flag)) return `unknown argument '${flag}'`;
+    if (value === undefined || value.startsWith('--')) return `${flag} needs a value`;
+    i++;
+    if (flag === '--config') args.configs.push(value);
+    else if (flag === '--sync') args.syncId = value;
+    else if (!/^[1-9]\d*$/.test(value)) return `--sample must be a positive whole number; got '${value}'`;
+    else args.sample = Number(value);
+  }
+  return args.configs.length ? args : '--config is required';
+}
+
+/** `${NAME}` in string values reads the environment, as Backstage's config loader does (`$${` escapes). */
+function substituteEnv(value: unknown, file: string): unknown {
+  if (typeof value === 'string') {
+    return value.replace(/\$(\$?)\{([^}]+)\}/g, (whole, escaped: string, name: string) => {
+      if (escaped) return whole.slice(1);
+      const found = process.env[name.trim()];
+      if (found === undefined) throw new Error(`${file}: environment variable ${name.trim()} is not set`);
+      return found;
+    });
+  }
+  if (Array.isArray(value)) return value.map(v => substituteEnv(v, file));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substituteEnv(v, file)]));
+  }
+  return value;
+}
+
+/** The app-config files, later ones overriding earlier ones, plus settings that keep the database untouched. */
+async function readAppConfig(files: string[]): Promise<Config> {
+  const configs = [];
+  for (const file of files) {
+    configs.push({ context: file, data: substituteEnv(parse(await readFile(file, 'utf8')) ?? {}, file) as JsonObject });
+  }
+  // Never create a missing database or schema: there would be nothing to compare in it anyway.
+  const noCreate = { ensureExists: false, ensureSchemaExists: false };
+  configs.push({ context: 'jira-sync compare', data: { backend: { database: { ...noCreate, plugin: { [PLUGIN_ID]: noCreate } } } } });
+  return ConfigReader.fromConfigs(configs);
+}
+
+/** Warnings and errors (the Jira client's retries, rate limits) on stderr; secrets are already redacted. */
+function stderrLogger(io: CompareIo): LoggerService {
+  const logger: LoggerService = {
+    error: message => io.err(message),
+    warn: message => io.err(message),
+    info: () => {},
+    debug: () => {},
+    child: () => logger,
+  };
+  return logger;
+}
+
+const silentLogger: LoggerService = { error() {}, warn() {}, info() {}, debug() {}, child: () => silentLogger };
+const noLifecycle: LifecycleService = { addStartupHook() {}, addShutdownHook() {} };
+
+/**
+ * Runs `body` in a transaction that can only read and is always rolled back: PostgreSQL refuses
+ * writes in a READ ONLY transaction, SQLite with `query_only`.
+ */
+async function readOnly<T>(knex: Knex, body: (trx: Knex) => Promise<T>): Promise<T> {
+  const sqlite = String(knex.client.config.client).includes('sqlite');
+  const trx = await knex.transaction({ readOnly: !sqlite });
+  try {
+    if (sqlite) await trx.raw('PRAGMA query_only = ON');
+    return await body(trx);
+  } finally {
+    if (sqlite) await trx.raw('PRAGMA query_only = OFF');
+    await trx.rollback();
+  }
+}
+
+function report(sync: SyncDefinition, result: CompletenessCheckResult, io: CompareIo): boolean {
+  io.out(`sync "${sync.id}" (instance ${sync.instance}):`);
+  if (result.outcome === 'skipped') {
+    io.out(`  not compared: ${result.error}`);
+    return false;
+  }
+  for (const count of result.counts) {
+    const project = count.project === '*' ? 'whole scope' : `project ${count.project}`;
+    const jira = count.jira === null ? 'unknown (approximate-count failed)' : String(count.jira);
+    io.out(`  ${project}: Jira ${jira}, stored ${count.stored}${count.jira !== null && count.jira !== count.stored ? '  <- differs' : ''}`);
+  }
+  const lagging = result.sampled - result.missingInJira - result.compared;
+  io.out(
+    `  sample of ${result.sampled} stored issues: ${result.compared} compared field by field and history by history, ` +
+      `${result.differing} differing, ${result.missingInJira} missing in Jira, ${lagging} changed in Jira since the last run (left out)`,
+  );
+  const equal = result.unrepairedDrift === 0;
+  io.out(`  ${equal ? 'equal' : formatDifferences(result.differences).split('\n').join('\n  ')}`);
+  return equal;
+}
+
+/** `jira-sync compare ...` (argv without the command name). */
+export async function runCompare(argv: string[], io: CompareIo): Promise<number> {
+  const args = parseArgs(argv);
+  if (typeof args === 'string') {
+    io.err(args);
+    io.err(COMPARE_USAGE);
+    return 2;
+  }
+  let config: Config;
+  let settings: ReturnType<typeof readJiraSyncConfig>;
+  let syncs: SyncDefinition[];
+  try {
+    config = await readAppConfig(args.configs);
+    settings = readJiraSyncConfig(config);
+    const spec = await loadSyncSpec(settings.spec, {
+      instances: settings.instances.map(instance => instance.name),
+      defaults: { schedule: settings.schedule, maxDeleteShare: settings.deletionGuard.maxDeleteShare },
+    });
+    syncs = args.syncId ? spec.syncs.filter(s => s.id === args.syncId) : spec.syncs;
+    if (!syncs.length) {
+      io.err(`no sync "${args.syncId}" in ${spec.source} (known: ${spec.syncs.map(s => s.id).join(', ')})`);
+      return 2;
+    }
+  } catch (e) {
+    if (e instanceof SpecError) e.problems.forEach(p => io.err(formatProblem(p)));
+    else io.err(e instanceof JiraSyncConfigError ? e.message : `cannot read the configuration: ${(e as Error).message}`);
+    return 2;
+  }
+  // Refreshing an OAuth token rotates it and invalidates the plugin's copy; persisting the new one would be a write.
+  const oauth = settings.instances.filter(i => i.auth.type === 'oauth2' && syncs.some(s => s.instance === i.name));
+  if (oauth.length) {
+    io.err(`instance ${oauth.map(i => i.name).join(', ')} uses OAuth 2.0: compare supports API tokens and PATs only (a refresh would rotate the plugin's token)`);
+    return 2;
+  }
+
+  const logger = stderrLogger(io);
+  const knex = await DatabaseManager.fromConfig(config).forPlugin(PLUGIN_ID, { logger, lifecycle: noLifecycle }).getClient();
+  try {
+    return await readOnly(knex, async trx => {
+      if (!(await trx.schema.hasTable('jira_sync_issues'))) {
+        io.err('the configured database has no jira-sync tables: has the plugin run against it?');
+        return 2;
+      }
+      const clients = createJiraClients({
+        instances: settings.instances,
+        logger,
+        oauthTokens: { loadRefreshToken: async () => undefined, saveRefreshToken: async () => {} },
+      });
+      const check = new CompletenessCheck({
+        syncStore: createKnexSyncStore(trx),
+        opsStore: createKnexOpsStore(trx),
+        reader: createKnexIssueSnapshotReader(trx),
+        clientFor: clients.get,
+        logger: silentLogger,
+        sampleSize: args.sample ?? settings.ops.completeness.sampleSize,
+        repair: false,
+      });
+      let equal = true;
+      for (const sync of syncs) {
+        try {
+          equal = report(sync, await check.inspect(sync, { logger: silentLogger }), io) && equal;
+        } catch (e) {
+          io.err(`sync "${sync.id}": cannot compare: ${(e as Error).message}`);
+          return 2;
+        }
+      }
+      io.out(equal ? 'the copy equals Jira' : 'differences found');
+      return equal ? 0 : 1;
+    });
+  } finally {
+    await knex.destroy();
+  }
+}
