@@ -10,6 +10,7 @@ import type { ResolvedFieldMapping } from './transform';
 import { scopeJql, sweepJql } from './jql';
 import { SyncMetrics } from './metrics';
 import { ProgressLog } from './ProgressLog';
+import { readAhead } from './readAhead';
 
 /** Where an unfinished sweep stands; committed with every page so a crash resumes here. */
 export interface SweepCheckpoint {
@@ -43,6 +44,9 @@ export class SyncAbortedError extends Error {
     this.name = 'SyncAbortedError';
   }
 }
+
+/** Pages read ahead of the one being written: a changelog batch (1000 issues, 10 pages) is fetched while the previous one is written. */
+const READ_AHEAD_PAGES = 10;
 
 /** Deletions this small are never held back by the guard: the share test is meant for mass disappearance. */
 const GUARD_FREE_DELETIONS = 5;
@@ -264,14 +268,16 @@ export class SyncEngine {
     const progress = new ProgressLog(logger, sync.id, expected, this.now);
     let maxUpdatedMs = state?.watermarkMs ?? null;
 
-    for await (const page of client.searchIssues({
+    // A page read ahead may see stored histories a page or two old: it then fetches a few known ones again, which the store skips.
+    const pages = client.searchIssues({
       jql,
       fields: fetchFields,
       pageSize: sync.pageSize,
       signal,
       context,
       storedHistories: ids => this.storedHistories(sync.instance, ids),
-    })) {
+    });
+    for await (const page of readAhead(pages, READ_AHEAD_PAGES)) {
       const versions = await this.transformPage(sync, page.issues, mappings, counters);
       for (const v of versions) {
         maxUpdatedMs = Math.max(maxUpdatedMs ?? 0, v.issue.updatedMs);
@@ -396,11 +402,12 @@ export class SyncEngine {
     signal: AbortSignal | undefined,
   ): Promise<DeletionGuardReport | undefined> {
     const { store } = this.options;
+    // Read before the census: an issue stored meanwhile (a webhook for a new issue) is not in it, yet not gone.
+    const stored = await store.scopeIssueIds(sync.id, sync.instance);
     const seen = new Set<string>();
     for await (const ids of client.searchIds({ jql: scope, signal, context: `sync "${sync.id}"` })) {
       for (const id of ids) seen.add(String(id));
     }
-    const stored = await store.scopeIssueIds(sync.id, sync.instance);
     const missing = stored.filter(id => !seen.has(id));
     if (!missing.length) return undefined;
     if (missing.length > GUARD_FREE_DELETIONS && missing.length > sync.maxDeleteShare * stored.length) {
