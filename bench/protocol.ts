@@ -64,6 +64,8 @@ export interface WorkerResult {
   repeatAfterIncremental: RunFigures;
   /** VmHWM after the full run, before anything else in the process. */
   peakRssBytes: number;
+  /** Heap in use after a forced garbage collection at the end of the full run: what is retained. */
+  heapAfterFullRunBytes: number;
 }
 
 export type WorkerMessage = SimRequest | { kind: 'result'; result: WorkerResult } | { kind: 'error'; message: string };

@@ -74,7 +74,7 @@ function touchIssues(sim: JiraSimulator, share: number): number {
 
 function runWorker(sim: JiraSimulator, input: WorkerInput): Promise<WorkerResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = fork(resolve(__dirname, 'worker.ts'), [JSON.stringify(input)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(resolve(__dirname, 'worker.ts'), [JSON.stringify(input)], { execArgv: ['--import', 'tsx', '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     let result: WorkerResult | undefined;
     let failure: string | undefined;
     child.on('message', (message: WorkerMessage) => {
@@ -165,7 +165,7 @@ function printMeasurement(m: Measurement) {
   console.log(`  incremental after ${m.incremental.changedIssues} changed issues: ${m.incremental.calls} calls, ${fmt(m.incremental.wallMs)} ms (${m.incremental.issuesRead} read, ${m.incremental.issuesUpdated} updated)`);
   console.log(`  no-change run (after the full run): ${m.noChange.calls} calls, ${fmt(m.noChange.wallMs)} ms`);
   console.log(`  repeat after the incremental (changes still in the ${10}-minute overlap): ${m.repeatAfterIncremental.calls} calls, ${fmt(m.repeatAfterIncremental.wallMs)} ms (${m.repeatAfterIncremental.issuesRead} read)`);
-  console.log(`  peak RSS ${fmt(mb(m.peakRssBytes))} MB; simulator start ${fmt(m.simulatorStartMs / 1000, 1)} s`);
+  console.log(`  peak RSS ${fmt(mb(m.peakRssBytes))} MB (heap still in use after a forced GC at the end: ${fmt(mb(m.heapAfterFullRunBytes))} MB); simulator start ${fmt(m.simulatorStartMs / 1000, 1)} s`);
 }
 
 interface TargetCheck {

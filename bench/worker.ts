@@ -238,6 +238,9 @@ async function main(input: WorkerInput): Promise<WorkerResult> {
       throw new Error(`${(e as Error).message}${errors.length ? `\n${errors.join('\n')}` : ''}`);
     });
     const peak = peakRssBytes();
+    // What the run left alive (retained memory), as opposed to garbage the heap had not yet collected at its peak.
+    (globalThis as { gc?: () => void }).gc?.();
+    const heapAfterFullRun = process.memoryUsage().heapUsed;
     const stored = await countStored(knex);
     const fullTiming = { ...timing };
 
@@ -265,6 +268,7 @@ async function main(input: WorkerInput): Promise<WorkerResult> {
       noChange: noChange.figures,
       repeatAfterIncremental: repeat.figures,
       peakRssBytes: peak,
+      heapAfterFullRunBytes: heapAfterFullRun,
     };
   } finally {
     await raw.drop();
@@ -273,6 +277,14 @@ async function main(input: WorkerInput): Promise<WorkerResult> {
 }
 
 const input: WorkerInput = JSON.parse(process.argv[2]);
+if (process.env.BENCH_TRACE_MEMORY) {
+  // Where the memory goes, for investigating: heap, external buffers and RSS every 2 seconds.
+  setInterval(() => {
+    const m = process.memoryUsage();
+    const mib = (n: number) => Math.round(n / 1048576);
+    process.stderr.write(`[memory] rss ${mib(m.rss)} heapUsed ${mib(m.heapUsed)} heapTotal ${mib(m.heapTotal)} external ${mib(m.external)} arrayBuffers ${mib(m.arrayBuffers)}\n`);
+  }, 2000).unref();
+}
 main(input).then(
   result => {
     send({ kind: 'result', result });
