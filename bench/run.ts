@@ -266,6 +266,8 @@ async function main() {
         const m = await measure(size, db);
         measurements.push(m);
         printMeasurement(m);
+        // Written after every measurement, so a long run interrupted later still leaves its figures.
+        writeResults(measurements, targetChecks(measurements), startedAt, performance.now() - started);
       } catch (e) {
         failed = true;
         console.error(`\n${fmt(size)} issues on ${db} FAILED: ${(e as Error).message}`);
