@@ -6,7 +6,7 @@
 import { fork } from 'node:child_process';
 import { execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import knexFactory from 'knex';
 import { startJiraSimulator, type JiraSimulator } from '../dev/simulator';
@@ -30,9 +30,10 @@ const SYNC_FIELDS = [
 ];
 const TARGETS = { apiCalls: 1.1, wall: 1.3, write: 0.7, rss: 1.3, noChangeCalls: 2 };
 
-export function parseArgs(argv: string[]): { sizes: number[]; dbs: BenchDatabase[] } {
+export function parseArgs(argv: string[]): { sizes: number[]; dbs: BenchDatabase[]; workerHeapMb?: number } {
   let sizes = SIZES;
   let dbs = DATABASES;
+  let workerHeapMb: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2);
     const value = () => inline ?? argv[++i];
@@ -44,11 +45,14 @@ export function parseArgs(argv: string[]): { sizes: number[]; dbs: BenchDatabase
       const bad = names.filter(n => !DATABASES.includes(n as BenchDatabase));
       if (bad.length || !names.length) throw new Error(`--db takes ${DATABASES.join(',')}; not ${bad.join(',')}`);
       dbs = names as BenchDatabase[];
+    } else if (flag === '--worker-heap-mb') {
+      workerHeapMb = Number(value());
+      if (!Number.isInteger(workerHeapMb) || workerHeapMb < 64) throw new Error('--worker-heap-mb takes a whole number of MB ≥ 64');
     } else {
-      throw new Error(`unknown option ${argv[i]}; use --sizes 10000,50000,200000 --db sqlite,postgres`);
+      throw new Error(`unknown option ${argv[i]}; use --sizes 10000,50000,200000 --db sqlite,postgres [--worker-heap-mb 512]`);
     }
   }
-  return { sizes, dbs };
+  return { sizes, dbs, workerHeapMb };
 }
 
 async function postgresReachable(): Promise<string | undefined> {
@@ -72,9 +76,10 @@ function touchIssues(sim: JiraSimulator, share: number): number {
   return count;
 }
 
-function runWorker(sim: JiraSimulator, input: WorkerInput): Promise<WorkerResult> {
+function runWorker(sim: JiraSimulator, input: WorkerInput, heapMb?: number): Promise<WorkerResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = fork(resolve(__dirname, 'worker.ts'), [JSON.stringify(input)], { execArgv: ['--import', 'tsx', '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const execArgv = ['--import', 'tsx', '--expose-gc', ...(heapMb ? [`--max-old-space-size=${heapMb}`] : [])];
+    const child = fork(resolve(__dirname, 'worker.ts'), [JSON.stringify(input)], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     let result: WorkerResult | undefined;
     let failure: string | undefined;
     child.on('message', (message: WorkerMessage) => {
@@ -106,12 +111,15 @@ interface Measurement extends WorkerResult {
   ratios: { apiCalls: number; wall: number; write: number };
   issuesPerSecond: number;
   historiesPerSecond: number;
+  /** 1-minute load average before and after: timing ratios mean little on a machine busy with other work. */
+  loadAverage: { before: number; after: number };
 }
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const mb = (bytes: number) => bytes / 1024 / 1024;
 
-async function measure(size: number, db: BenchDatabase): Promise<Measurement> {
+async function measure(size: number, db: BenchDatabase, workerHeapMb?: number): Promise<Measurement> {
+  const loadBefore = loadavg()[0];
   const started = performance.now();
   const sim = await startJiraSimulator({ issues: size });
   const simulatorStartMs = performance.now() - started;
@@ -131,7 +139,7 @@ async function measure(size: number, db: BenchDatabase): Promise<Measurement> {
       expected: truth,
       fields: SYNC_FIELDS,
       projects: sim.data.projects(),
-    });
+    }, workerHeapMb);
     return {
       ...result,
       lowerBound,
@@ -144,6 +152,7 @@ async function measure(size: number, db: BenchDatabase): Promise<Measurement> {
       },
       issuesPerSecond: result.full.issuesRead / (result.full.wallMs / 1000),
       historiesPerSecond: result.full.historiesWritten / (result.full.wallMs / 1000),
+      loadAverage: { before: loadBefore, after: loadavg()[0] },
     };
   } finally {
     await sim.close();
@@ -165,6 +174,7 @@ function printMeasurement(m: Measurement) {
   console.log(`  incremental after ${m.incremental.changedIssues} changed issues: ${m.incremental.calls} calls, ${fmt(m.incremental.wallMs)} ms (${m.incremental.issuesRead} read, ${m.incremental.issuesUpdated} updated)`);
   console.log(`  no-change run (after the full run): ${m.noChange.calls} calls, ${fmt(m.noChange.wallMs)} ms`);
   console.log(`  repeat after the incremental (changes still in the ${10}-minute overlap): ${m.repeatAfterIncremental.calls} calls, ${fmt(m.repeatAfterIncremental.wallMs)} ms (${m.repeatAfterIncremental.issuesRead} read)`);
+  console.log(`  load average ${fmt(m.loadAverage.before, 1)} before, ${fmt(m.loadAverage.after, 1)} after (${cpus().length} CPUs)`);
   console.log(`  peak RSS ${fmt(mb(m.peakRssBytes))} MB (heap still in use after a forced GC at the end: ${fmt(mb(m.heapAfterFullRunBytes))} MB); simulator start ${fmt(m.simulatorStartMs / 1000, 1)} s`);
 }
 
@@ -204,7 +214,7 @@ function gitCommit(): string | undefined {
   }
 }
 
-function writeResults(measurements: Measurement[], checks: TargetCheck[], startedAt: Date, totalMs: number) {
+function writeResults(measurements: Measurement[], checks: TargetCheck[], startedAt: Date, totalMs: number, workerHeapMb?: number) {
   const dir = resolve(__dirname, 'results');
   mkdirSync(dir, { recursive: true });
   const environment = {
@@ -218,6 +228,7 @@ function writeResults(measurements: Measurement[], checks: TargetCheck[], starte
     simulatorRateLimit: SIM_RATE_LIMIT,
     clientRateLimit: CLIENT_RATE_LIMIT,
     fields: SYNC_FIELDS,
+    workerHeapMb: workerHeapMb ?? null,
   };
   writeFileSync(resolve(dir, 'latest.json'), `${JSON.stringify({ environment, targets: checks, measurements }, null, 2)}\n`);
   const panels = [
@@ -245,7 +256,7 @@ function writeResults(measurements: Measurement[], checks: TargetCheck[], starte
 }
 
 async function main() {
-  const { sizes, dbs } = parseArgs(process.argv.slice(2));
+  const { sizes, dbs, workerHeapMb } = parseArgs(process.argv.slice(2));
   const startedAt = new Date();
   const started = performance.now();
   let failed = false;
@@ -258,16 +269,17 @@ async function main() {
       runDbs = dbs.filter(d => d !== 'postgres');
     }
   }
+  if (workerHeapMb) console.log(`workers run with --max-old-space-size=${workerHeapMb}`);
   console.log(`jira-sync bench: sizes ${sizes.map(s => fmt(s)).join(', ')} on ${runDbs.join(', ') || 'nothing'}; latency ${LATENCY.fixedMs} ms + ${LATENCY.perIssueMs} ms/issue; simulator burst ${SIM_RATE_LIMIT.burstPerSecond}/s per endpoint; client ${CLIENT_RATE_LIMIT.requestsPerSecond} req/s, ${CLIENT_RATE_LIMIT.concurrency} in flight`);
   const measurements: Measurement[] = [];
   for (const size of sizes) {
     for (const db of runDbs) {
       try {
-        const m = await measure(size, db);
+        const m = await measure(size, db, workerHeapMb);
         measurements.push(m);
         printMeasurement(m);
         // Written after every measurement, so a long run interrupted later still leaves its figures.
-        writeResults(measurements, targetChecks(measurements), startedAt, performance.now() - started);
+        writeResults(measurements, targetChecks(measurements), startedAt, performance.now() - started, workerHeapMb);
       } catch (e) {
         failed = true;
         console.error(`\n${fmt(size)} issues on ${db} FAILED: ${(e as Error).message}`);
@@ -279,7 +291,7 @@ async function main() {
   for (const c of checks) console.log(`  ${c.met ? 'met    ' : 'NOT MET'}  ${c.name}: ${fmt(c.value, 3)} (target ${c.target})`);
   const totalMs = performance.now() - started;
   if (measurements.length) {
-    const dir = writeResults(measurements, checks, startedAt, totalMs);
+    const dir = writeResults(measurements, checks, startedAt, totalMs, workerHeapMb);
     console.log(`\nwrote ${dir}/latest.json and latest.svg (${fmt(totalMs / 1000)} s in all)`);
   }
   if (failed) process.exitCode = 1;
