@@ -232,7 +232,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const [page, counts, syncStatusList] = await Promise.all([
       withCursor(queryStore.listIssues({ ...selected, text, statusCategory }, pageRequest)),
       queryStore.countByStatusCategory(selected),
-      syncStatuses(statusSources, covering, now()),
+      syncStatuses(statusSources, covering, now(), { issueCounts: false }),
     ]);
     res.json({
       entityRef,

@@ -26,4 +26,19 @@ describe('createSchedulerTaskStateReader', () => {
     const read = createSchedulerTaskStateReader({ discovery, auth: mockServices.auth(), fetch: fetch as any });
     await expect(read()).rejects.toThrow('scheduler task API answered 503');
   });
+
+  it('reuses an answer younger than maxAgeMs, and never a failed one', async () => {
+    let nowMs = 0;
+    const answers = [new Response('down', { status: 502 }), ...[1, 2].map(() => new Response(JSON.stringify({ tasks: [{ taskId: 'jira-sync:a', taskState: { status: 'idle' } }] })))];
+    const fetch = jest.fn(async () => answers.shift()!);
+    const read = createSchedulerTaskStateReader({ discovery, auth: mockServices.auth(), fetch: fetch as any, maxAgeMs: 1000, now: () => nowMs });
+    await expect(read()).rejects.toThrow('502');
+    expect((await read()).get('jira-sync:a')).toEqual({ status: 'idle' });
+    nowMs = 999;
+    await read();
+    expect(fetch).toHaveBeenCalledTimes(2);
+    nowMs = 1000;
+    await read();
+    expect(fetch).toHaveBeenCalledTimes(3);
+  });
 });

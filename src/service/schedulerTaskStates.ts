@@ -21,10 +21,16 @@ export function createSchedulerTaskStateReader(options: {
   auth: AuthService;
   pluginId?: string;
   fetch?: typeof fetch;
+  /** Answers younger than this are reused: busy entity pages would otherwise call the task API on every request. Default 1 s. */
+  maxAgeMs?: number;
+  now?: () => number;
 }): SchedulerTaskStateReader {
   const pluginId = options.pluginId ?? 'jira-sync';
   const doFetch = options.fetch ?? fetch;
-  return async () => {
+  const maxAgeMs = options.maxAgeMs ?? 1000;
+  const now = options.now ?? Date.now;
+  let cached: { atMs: number; states: Promise<Map<string, SchedulerTaskState>> } | undefined;
+  const read = async () => {
     const baseUrl = await options.discovery.getBaseUrl(pluginId);
     const { token } = await options.auth.getPluginRequestToken({
       onBehalfOf: await options.auth.getOwnServiceCredentials(),
@@ -36,5 +42,17 @@ export function createSchedulerTaskStateReader(options: {
     if (!response.ok) throw new Error(`scheduler task API answered ${response.status}`);
     const body = (await response.json()) as { tasks?: Array<{ taskId: string; taskState: SchedulerTaskState | null }> };
     return new Map((body.tasks ?? []).flatMap(t => (t.taskState ? [[t.taskId, t.taskState] as const] : [])));
+  };
+  return () => {
+    const nowMs = now();
+    if (!cached || nowMs - cached.atMs >= maxAgeMs) {
+      const states = read();
+      cached = { atMs: nowMs, states };
+      // A failed read is not kept: the next request asks again.
+      states.catch(() => {
+        if (cached?.states === states) cached = undefined;
+      });
+    }
+    return cached.states;
   };
 }

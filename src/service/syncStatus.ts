@@ -30,8 +30,11 @@ async function readTaskStates(sources: SyncStatusSources): Promise<Map<string, S
   }
 }
 
-/** The `SyncStatus` of each sync, in the given order. */
-export async function syncStatuses(sources: SyncStatusSources, syncs: SyncDefinition[], nowMs: number) {
+/**
+ * The `SyncStatus` of each sync, in the given order. `issueCounts: false` leaves out the count of
+ * each sync's issues (a scan of its whole scope), for responses that only need freshness and health.
+ */
+export async function syncStatuses(sources: SyncStatusSources, syncs: SyncDefinition[], nowMs: number, options: { issueCounts?: boolean } = {}) {
   if (!syncs.length) return [];
   const { syncStore, queryStore } = sources;
   const [scheduledTasks, taskStates] = await Promise.all([sources.scheduler.getScheduledTasks(), readTaskStates(sources)]);
@@ -42,9 +45,9 @@ export async function syncStatuses(sources: SyncStatusSources, syncs: SyncDefini
       const [state, runs, deadLetters, issues, healthFacts] = await Promise.all([
         syncStore.getState(sync.id),
         syncStore.listRuns(sync.id, RECENT_RUNS),
-        syncStore.listDeadLetters(sync.id),
+        syncStore.countDeadLetters(sync.id),
         // Exact only when the scope is the project list alone; with extra JQL the count is left out.
-        sync.jql
+        sync.jql || options.issueCounts === false
           ? undefined
           : queryStore
               .countByStatusCategory({ instance: sync.instance, ...(sync.projects.length && { projectKeys: sync.projects }) })
@@ -74,7 +77,7 @@ export async function syncStatuses(sources: SyncStatusSources, syncs: SyncDefini
         lastRun: lastRun ? serializeRun(lastRun) : null,
         lastSuccessAt: lastSuccess ? isoOf(lastSuccess.endedMs ?? lastSuccess.startedMs) : null,
         nextRunAt: nextRunMs !== null && !Number.isNaN(nextRunMs) ? isoOf(nextRunMs) : null,
-        deadLetters: deadLetters.length,
+        deadLetters,
         ...(issues !== undefined && { issues }),
         health: syncHealth({
           nowMs,
@@ -82,7 +85,7 @@ export async function syncStatuses(sources: SyncStatusSources, syncs: SyncDefini
           intervalMs,
           timeoutMs: scheduleTimeoutMs(sync.schedule),
           runs,
-          deadLettersWaiting: deadLetters.length,
+          deadLettersWaiting: deadLetters,
           ...healthFacts,
         }),
       };

@@ -321,11 +321,14 @@ describe.each(databases.eachSupportedId())('KnexSyncStore on %p', databaseId => 
 
     await store.resolveDeadLetter({ syncId: 's1', instance: 'cloud', issueId: '7', nowMs: 3000 });
     expect(await store.listDeadLetters('s1')).toEqual([]);
+    expect(await store.countDeadLetters('s1')).toBe(0);
     expect(await store.listDeadLetters('s1', { includeResolved: true })).toEqual([expect.objectContaining({ resolvedMs: 3000 })]);
 
     await store.addDeadLetter({ ...base, error: 'again', payload: null, nowMs: 4000 });
     expect(await store.listDeadLetters('s1')).toEqual([expect.objectContaining({ attempts: 3, resolvedMs: null, firstFailedMs: 1000, lastFailedMs: 4000 })]);
     expect(await store.listDeadLetters('other')).toEqual([]);
+    expect(await store.countDeadLetters('s1')).toBe(1);
+    expect(await store.countDeadLetters('other')).toBe(0);
   });
 
   it('records a webhook delivery once, also when two arrive at the same time', async () => {

@@ -481,6 +481,11 @@ export class KnexSyncStore implements SyncStore, ReprojectionStore, OAuthTokenSt
     return (await query).map(deadLetterFromRow);
   }
 
+  async countDeadLetters(syncId: string): Promise<number> {
+    const row = await this.knex(T.deadLetters).where({ sync_id: syncId }).whereNull('resolved_ms').count({ n: '*' }).first();
+    return Number(row?.n ?? 0);
+  }
+
   async saveFields(
     instance: string,
     fields: Array<{ id: string; name: string; custom: boolean; schema?: unknown; clauseNames?: string[] }>,

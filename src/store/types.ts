@@ -168,6 +168,8 @@ export interface SyncStore {
   addDeadLetter(input: { syncId: string; instance: string; issueId: string; issueKey?: string; error: string; payload: unknown; nowMs: number }): Promise<void>;
   resolveDeadLetter(input: { syncId: string; instance: string; issueId: string; nowMs: number }): Promise<void>;
   listDeadLetters(syncId: string, options?: { includeResolved?: boolean }): Promise<DeadLetterRecord[]>;
+  /** Dead letters of a sync not yet resolved, without reading their payloads. */
+  countDeadLetters(syncId: string): Promise<number>;
   saveFields(instance: string, fields: Array<{ id: string; name: string; custom: boolean; schema?: unknown; clauseNames?: string[] }>, nowMs: number): Promise<void>;
   /** Records a webhook delivery; false if this exact delivery was seen before. */
   recordWebhookEvent(input: { instance: string; eventKey: string; webhookEvent: string; issueId: string | null; eventMs: number | null; outcome: string; nowMs: number }): Promise<boolean>;
