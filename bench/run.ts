@@ -5,7 +5,7 @@
  */
 import { fork } from 'node:child_process';
 import { execSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import knexFactory from 'knex';
@@ -30,10 +30,11 @@ const SYNC_FIELDS = [
 ];
 const TARGETS = { apiCalls: 1.1, wall: 1.3, write: 0.7, rss: 1.3, noChangeCalls: 2 };
 
-export function parseArgs(argv: string[]): { sizes: number[]; dbs: BenchDatabase[]; workerHeapMb?: number } {
+export function parseArgs(argv: string[]): { sizes: number[]; dbs: BenchDatabase[]; workerHeapMb?: number; merge: boolean } {
   let sizes = SIZES;
   let dbs = DATABASES;
   let workerHeapMb: number | undefined;
+  let merge = false;
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2);
     const value = () => inline ?? argv[++i];
@@ -45,14 +46,16 @@ export function parseArgs(argv: string[]): { sizes: number[]; dbs: BenchDatabase
       const bad = names.filter(n => !DATABASES.includes(n as BenchDatabase));
       if (bad.length || !names.length) throw new Error(`--db takes ${DATABASES.join(',')}; not ${bad.join(',')}`);
       dbs = names as BenchDatabase[];
+    } else if (flag === '--merge') {
+      merge = true;
     } else if (flag === '--worker-heap-mb') {
       workerHeapMb = Number(value());
       if (!Number.isInteger(workerHeapMb) || workerHeapMb < 64) throw new Error('--worker-heap-mb takes a whole number of MB ≥ 64');
     } else {
-      throw new Error(`unknown option ${argv[i]}; use --sizes 10000,50000,200000 --db sqlite,postgres [--worker-heap-mb 512]`);
+      throw new Error(`unknown option ${argv[i]}; use --sizes 10000,50000,200000 --db sqlite,postgres [--worker-heap-mb 512] [--merge]`);
     }
   }
-  return { sizes, dbs, workerHeapMb };
+  return { sizes, dbs, workerHeapMb, merge };
 }
 
 async function postgresReachable(): Promise<string | undefined> {
@@ -214,8 +217,25 @@ function gitCommit(): string | undefined {
   }
 }
 
-function writeResults(measurements: Measurement[], checks: TargetCheck[], startedAt: Date, totalMs: number, workerHeapMb?: number) {
-  const dir = resolve(__dirname, 'results');
+const resultsDir = resolve(__dirname, 'results');
+
+/** `--merge`: the measurements of other (size, database) pairs from the previous latest.json, and the environments they were taken in. */
+function previousResults(): { measurements: Measurement[]; environments: unknown[] } {
+  const file = resolve(resultsDir, 'latest.json');
+  if (!existsSync(file)) return { measurements: [], environments: [] };
+  const previous = JSON.parse(readFileSync(file, 'utf8'));
+  return { measurements: previous.measurements ?? [], environments: [previous.environment, ...(previous.mergedFrom ?? [])] };
+}
+
+function writeResults(
+  measurements: Measurement[],
+  checks: TargetCheck[],
+  startedAt: Date,
+  totalMs: number,
+  workerHeapMb: number | undefined,
+  mergedFrom: unknown[],
+) {
+  const dir = resultsDir;
   mkdirSync(dir, { recursive: true });
   const environment = {
     startedAt: startedAt.toISOString(),
@@ -230,7 +250,7 @@ function writeResults(measurements: Measurement[], checks: TargetCheck[], starte
     fields: SYNC_FIELDS,
     workerHeapMb: workerHeapMb ?? null,
   };
-  writeFileSync(resolve(dir, 'latest.json'), `${JSON.stringify({ environment, targets: checks, measurements }, null, 2)}\n`);
+  writeFileSync(resolve(dir, 'latest.json'), `${JSON.stringify({ environment, ...(mergedFrom.length ? { mergedFrom } : {}), targets: checks, measurements }, null, 2)}\n`);
   const panels = [
     { title: 'Full sync wall time', unit: 's', measuredLabel: 'sync', baselineLabel: 'API-bound floor' },
     { title: 'API calls', unit: '', measuredLabel: 'made', baselineLabel: 'lower bound' },
@@ -250,13 +270,14 @@ function writeResults(measurements: Measurement[], checks: TargetCheck[], starte
     };
   });
   const met = checks.filter(c => c.met).length;
-  const subtitle = `${startedAt.toISOString().slice(0, 16)}Z, commit ${environment.commit ?? '?'}, latency ${LATENCY.fixedMs} ms + ${LATENCY.perIssueMs} ms/issue, ${met}/${checks.length} targets met`;
+  const subtitle = `${startedAt.toISOString().slice(0, 16)}Z, commit ${environment.commit ?? '?'}, latency ${LATENCY.fixedMs} ms + ${LATENCY.perIssueMs} ms/issue, ${met}/${checks.length} targets met${mergedFrom.length ? `; merged with ${mergedFrom.length} earlier run(s)` : ''}`;
   writeFileSync(resolve(dir, 'latest.svg'), renderChart('jira-sync benchmark (npm run bench)', subtitle, panels, rows));
   return dir;
 }
 
 async function main() {
-  const { sizes, dbs, workerHeapMb } = parseArgs(process.argv.slice(2));
+  const { sizes, dbs, workerHeapMb, merge } = parseArgs(process.argv.slice(2));
+  const previous = merge ? previousResults() : { measurements: [], environments: [] };
   const startedAt = new Date();
   const started = performance.now();
   let failed = false;
@@ -271,15 +292,17 @@ async function main() {
   }
   if (workerHeapMb) console.log(`workers run with --max-old-space-size=${workerHeapMb}`);
   console.log(`jira-sync bench: sizes ${sizes.map(s => fmt(s)).join(', ')} on ${runDbs.join(', ') || 'nothing'}; latency ${LATENCY.fixedMs} ms + ${LATENCY.perIssueMs} ms/issue; simulator burst ${SIM_RATE_LIMIT.burstPerSecond}/s per endpoint; client ${CLIENT_RATE_LIMIT.requestsPerSecond} req/s, ${CLIENT_RATE_LIMIT.concurrency} in flight`);
-  const measurements: Measurement[] = [];
+  // Measurements of this run replace merged ones of the same size and database.
+  const measurements: Measurement[] = previous.measurements.filter(m => !(sizes.includes(m.size) && runDbs.includes(m.db)));
   for (const size of sizes) {
     for (const db of runDbs) {
       try {
         const m = await measure(size, db, workerHeapMb);
         measurements.push(m);
+        measurements.sort((a, b) => a.size - b.size || a.db.localeCompare(b.db));
         printMeasurement(m);
         // Written after every measurement, so a long run interrupted later still leaves its figures.
-        writeResults(measurements, targetChecks(measurements), startedAt, performance.now() - started, workerHeapMb);
+        writeResults(measurements, targetChecks(measurements), startedAt, performance.now() - started, workerHeapMb, previous.environments);
       } catch (e) {
         failed = true;
         console.error(`\n${fmt(size)} issues on ${db} FAILED: ${(e as Error).message}`);
@@ -291,7 +314,7 @@ async function main() {
   for (const c of checks) console.log(`  ${c.met ? 'met    ' : 'NOT MET'}  ${c.name}: ${fmt(c.value, 3)} (target ${c.target})`);
   const totalMs = performance.now() - started;
   if (measurements.length) {
-    const dir = writeResults(measurements, checks, startedAt, totalMs, workerHeapMb);
+    const dir = writeResults(measurements, checks, startedAt, totalMs, workerHeapMb, previous.environments);
     console.log(`\nwrote ${dir}/latest.json and latest.svg (${fmt(totalMs / 1000)} s in all)`);
   }
   if (failed) process.exitCode = 1;
