@@ -3,13 +3,15 @@ import { createJiraClient } from '../../src/jira';
 import { recordingLogger } from '../../src/jira/simTestSupport';
 import { SyncEngine } from '../../src/sync';
 import type { SyncStore } from '../../src/store/types';
+import type { JiraClient } from '../../src/jira/types';
 import { fastSleep, instanceConfig, startHarness, syncDefinition, type Harness } from '../support/harness';
 import { chaosSize, secretFile } from './inprocSupport';
 
 jest.setTimeout(chaosSize(60_000, 600_000));
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
-const ISSUES = chaosSize(1500, 6000);
+// More than one changelog batch (1000 issues): the loss always lands before the sweep ends.
+const ISSUES = chaosSize(1200, 6000);
 const FAILURE = /^sync "creds": credentials for instance sim expired or were revoked \(HTTP 401 from (GET|POST) \/rest\/api\/3\/[\w/{}-]+\)$/;
 
 describe.each(databases.eachSupportedId())('credentials lost mid-run on %s', databaseId => {
@@ -19,7 +21,7 @@ describe.each(databases.eachSupportedId())('credentials lost mid-run on %s', dat
   });
 
   it.each(['expires', 'is revoked'] as const)(
-    'the token %s after two committed pages: the run fails clearly, keeps what it committed, and the rotated token file finishes the sweep',
+    'the token %s after two pages were read: the run fails clearly, keeps what it committed, and the rotated token file finishes the sweep',
     async loss => {
       h = await startHarness(await databases.init(databaseId), { seed: 515, projects: 2, issues: ISSUES, historyShape: 'small' });
       const { sim } = h;
@@ -32,7 +34,18 @@ describe.each(databases.eachSupportedId())('credentials lost mid-run on %s', dat
         sleep: fastSleep,
       });
 
-      // The store as the engine sees it, noting each committed sweep page and losing the token after the second.
+      // The token is lost once the client has handed the engine its second page (whatever the engine's read-ahead).
+      const lose = () => (loss === 'expires' ? sim.auth.expireTokenAt('chaos-token-1', sim.clock.now()) : sim.auth.revoke('chaos-token-1'));
+      let pagesRead = 0;
+      const losingClient: JiraClient = Object.assign(Object.create(client), {
+        async *searchIssues(options: Parameters<JiraClient['searchIssues']>[0]) {
+          for await (const page of client.searchIssues(options)) {
+            yield page;
+            if (++pagesRead === 2) lose();
+          }
+        },
+      });
+      // The store as the engine sees it, noting each committed sweep page.
       const committedPages: string[][] = [];
       const store = new Proxy(h.store, {
         get(target, property, receiver) {
@@ -42,18 +55,12 @@ describe.each(databases.eachSupportedId())('credentials lost mid-run on %s', dat
           }
           return async (input: Parameters<SyncStore['writePage']>[0]) => {
             const result = await target.writePage(input);
-            if (input.state) {
-              committedPages.push(input.versions.map(v => v.issue.issueId));
-              if (committedPages.length === 2) {
-                if (loss === 'expires') sim.auth.expireTokenAt('chaos-token-1', sim.clock.now());
-                else sim.auth.revoke('chaos-token-1');
-              }
-            }
+            if (input.state) committedPages.push(input.versions.map(v => v.issue.issueId));
             return result;
           };
         },
       });
-      const engine = new SyncEngine({ store, clientFor: () => client, logger: mockServices.logger.mock() });
+      const engine = new SyncEngine({ store, clientFor: () => losingClient, logger: mockServices.logger.mock() });
       const sync = syncDefinition({ id: 'creds', projects: sim.data.projects() });
 
       const failed = await engine.run(sync);
