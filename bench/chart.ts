@@ -16,7 +16,7 @@ export interface ChartPanel {
 const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 function formatValue(value: number, unit: string): string {
-  const rounded = value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(value >= 10 ? 1 : 2);
+  const rounded = value >= 100 || Number.isInteger(value) ? Math.round(value).toLocaleString('en-US') : value.toFixed(value >= 10 ? 1 : 2);
   return `${rounded}${unit ? ` ${unit}` : ''}`;
 }
 
