@@ -166,7 +166,11 @@ export async function startJiraSimulator(options: SimulatorOptions = {}): Promis
         state.beforeChange(issue);
         const history = data.update(issue, changes, state.currentUser, o.silent);
         if (history) {
-          const type = history.items.some(i => i.field === 'status') ? 'issue_generic' : history.items.some(i => i.field === 'assignee') ? 'issue_assigned' : 'issue_updated';
+          // Jira names the event after the most telling change: a transition, then an assignment.
+          const changed = (field: string) => history.items.some(i => i.field === field);
+          let type = 'issue_updated';
+          if (changed('status')) type = 'issue_generic';
+          else if (changed('assignee')) type = 'issue_assigned';
           emit('jira:issue_updated', type, issue, changelogOf(history));
         }
         return view(issue);

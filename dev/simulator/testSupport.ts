@@ -9,12 +9,11 @@ export interface SimResponse<T = any> {
 }
 
 export function simClient(sim: JiraSimulator, auth: 'basic' | 'bearer' | string | null = sim.deployment === 'cloud' ? 'basic' : 'bearer') {
-  const authorization =
-    auth === 'basic'
-      ? `Basic ${Buffer.from(`${sim.credentials.email}:${sim.credentials.apiToken}`).toString('base64')}`
-      : auth === 'bearer'
-        ? `Bearer ${sim.credentials.pat}`
-        : auth;
+  const authorizations: Record<string, string> = {
+    basic: `Basic ${Buffer.from(`${sim.credentials.email}:${sim.credentials.apiToken}`).toString('base64')}`,
+    bearer: `Bearer ${sim.credentials.pat}`,
+  };
+  const authorization = auth === null ? null : (authorizations[auth] ?? auth);
   const call = async <T = any>(method: string, path: string, body?: unknown): Promise<SimResponse<T>> => {
     const response = await fetch(sim.url + path, {
       method,

@@ -110,7 +110,7 @@ export function makeSprints(nowMs: number): SimSprint[] {
   return Array.from({ length: 8 }, (_, i) => ({
     id: 100 + i,
     name: `Sprint ${i + 1}`,
-    state: i < 6 ? 'closed' : i === 6 ? 'active' : 'future',
+    state: (['closed', 'active', 'future'] as const)[Math.sign(i - 6) + 1],
     boardId: 7,
     goal: i % 2 ? `Ship increment ${i + 1}` : '',
     startDate: new Date(boardStart + i * 14 * DAY).toISOString(),

@@ -134,6 +134,8 @@ export function renderField(issue: Renderable, field: string, ctx: RenderContext
       }));
       return { comments, self: `${api}/issue/${issue.id}/comment`, maxResults: comments.length, total: comments.length, startAt: 0 };
     }
+    default:
+      break;
   }
   if (!(field in issue.values)) return undefined;
   if (value === null || value === undefined) return field === 'labels' || field === 'components' || field === 'fixVersions' || field === 'issuelinks' ? [] : null;

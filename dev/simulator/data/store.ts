@@ -6,6 +6,8 @@ import {
 } from './catalog';
 import { localDate } from './time';
 
+const LINK_NAMES = { Blocks: 1, Relates: 1, Duplicate: 1 };
+
 /** The simulator's data: projects, issues, lazily generated histories, and the mutations tests make. */
 
 export interface SimHistoryItem {
@@ -484,9 +486,10 @@ export class SimData {
   }
 }
 
-const LINK_NAMES = { Blocks: 1, Relates: 1, Duplicate: 1 };
-
-const plain = (v: unknown) => (v === null || v === undefined ? null : typeof v === 'object' ? JSON.stringify(v) : String(v));
+const plain = (v: unknown) => {
+  if (v === null || v === undefined) return null;
+  return typeof v === 'object' ? JSON.stringify(v) : String(v);
+};
 const join = <T,>(v: unknown, sep: string, f: (x: T) => string) => (Array.isArray(v) && v.length ? (v as T[]).map(f).join(sep) : null);
 const named = (x: unknown) => x as { id: string; name: string } | null;
 const asUser = (x: unknown) => x as SimUser | null;

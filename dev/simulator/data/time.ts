@@ -27,7 +27,7 @@ function partsIn(epochMs: number, timeZone: string) {
 
 /** Throws a RangeError for a zone the runtime does not know. */
 export function assertTimeZone(timeZone: string) {
-  new Intl.DateTimeFormat('en-US', { timeZone });
+  Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions();
 }
 
 /** Minutes east of UTC of a zone at an instant. */

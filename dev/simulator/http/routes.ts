@@ -132,6 +132,8 @@ export function route(state: SimulatorState, method: string, url: URL, rawBody: 
       methods('POST');
       onlyOn('cloud');
       return changelogBulkFetch(state, ctx, body);
+    default:
+      break;
   }
 
   const issuePath = /^issue\/([^/]+)(\/changelog)?$/.exec(resource);
@@ -146,7 +148,8 @@ export function route(state: SimulatorState, method: string, url: URL, rawBody: 
     const fields = selectFields(listOf(url.searchParams.getAll('fields')), 'all');
     const expand = listOf(url.searchParams.getAll('expand')) ?? [];
     // Cloud embeds the newest 100 histories, newest first; Data Center the full changelog, oldest first.
-    const changelog: ChangelogMode = !expand.includes('changelog') ? { kind: 'none' } : cloud ? { kind: 'newest', max: 100 } : { kind: 'full' };
+    let changelog: ChangelogMode = { kind: 'none' };
+    if (expand.includes('changelog')) changelog = cloud ? { kind: 'newest', max: 100 } : { kind: 'full' };
     return { status: 200, body: renderIssue(issue, fields, changelog, ctx), issues: 1 };
   }
   throw notFound(`No resource at ${url.pathname}.`);

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { JqlError } from '../jql/parser';
+import type { FaultDecision } from '../runtime/limits';
 import type { SimulatorState } from '../runtime/state';
 import { HttpError } from './errors';
 import { route, type Reply } from './routes';
@@ -8,6 +9,13 @@ import { route, type Reply } from './routes';
 /** The transport around the routes: auth, burst limits and quota, injected faults, latency, and the request log. */
 
 /** Normalised endpoint names for the request log (ids and keys replaced). */
+/** How the request log names an injected fault: `truncate-short`, `503`, `reset`... */
+function faultLabel(fault: Exclude<FaultDecision, { kind: 'none' }>): string {
+  if (fault.kind === 'truncate') return `truncate-${fault.mode}`;
+  if (fault.kind === '5xx') return String(fault.status);
+  return fault.kind;
+}
+
 export function endpointOf(method: string, path: string): string {
   return `${method} ${path.replace(/\/issue\/(?!bulkfetch$)[^/]+/, '/issue/{id}')}`;
 }
@@ -51,7 +59,7 @@ async function handle(state: SimulatorState, req: IncomingMessage, res: ServerRe
     state.requestLog.push({
       method, path: url.pathname + url.search, endpoint, status, bytes, ms: Date.now() - started, at: started,
       ...(beforeRetryAfter ? { beforeRetryAfter } : {}),
-      ...(fault.kind !== 'none' ? { fault: fault.kind === 'truncate' ? `truncate-${fault.mode}` : fault.kind === '5xx' ? String(fault.status) : fault.kind } : {}),
+      ...(fault.kind !== 'none' ? { fault: faultLabel(fault) } : {}),
     });
 
   if (fault.kind === 'reset') {

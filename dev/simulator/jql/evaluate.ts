@@ -36,8 +36,10 @@ const OPERATORS: Record<string, string[]> = {
   text: ['~', '!~', 'is', 'is not'],
   equality: ['=', '!=', 'in', 'not in', 'is', 'is not'],
 };
-const operatorsOf = (field: Field) =>
-  field === 'updated' || field === 'created' || field === 'resolved' ? OPERATORS.date : field === 'key' || field === 'id' ? OPERATORS.ordered : field === 'summary' ? OPERATORS.text : OPERATORS.equality;
+const OPERATOR_KIND: Partial<Record<Field, keyof typeof OPERATORS>> = {
+  updated: 'date', created: 'date', resolved: 'date', key: 'ordered', id: 'ordered', summary: 'text',
+};
+const operatorsOf = (field: Field) => OPERATORS[OPERATOR_KIND[field] ?? 'equality'];
 
 export interface OrderBy {
   field: Field;
@@ -225,7 +227,9 @@ function fieldStrings(view: SearchView, field: Field, ctx: EvalContext): string[
 }
 
 function dateOf(view: SearchView, field: 'updated' | 'created' | 'resolved'): number | null {
-  return field === 'updated' ? view.updatedMs : field === 'created' ? view.createdMs : ((view.values.resolutiondate as number | null) ?? null);
+  if (field === 'updated') return view.updatedMs;
+  if (field === 'created') return view.createdMs;
+  return (view.values.resolutiondate as number | null) ?? null;
 }
 
 const minuteOf = (epochMs: number) => Math.floor(epochMs / MINUTE);
@@ -310,7 +314,9 @@ export function sortValue(view: SearchView, field: Field): number | string {
 }
 
 function compareValues(a: number | string, b: number | string): number {
-  return typeof a === 'number' && typeof b === 'number' ? a - b : String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (String(a) === String(b)) return 0;
+  return String(a) < String(b) ? -1 : 1;
 }
 
 /** The values a keyset token remembers: the ORDER BY values, then the id as the final tiebreak. */

@@ -50,15 +50,21 @@ export class Faults {
 
   decide(): FaultDecision {
     const c = this.config;
-    let r = this.random();
-    if ((r -= c.resetRate) < 0) return { kind: 'reset' };
-    if ((r -= c.errorRate5xx) < 0) {
+    // One draw, split into consecutive bands of the configured rates.
+    const r = this.random();
+    let band = c.resetRate;
+    if (r < band) return { kind: 'reset' };
+    band += c.errorRate5xx;
+    if (r < band) {
       const status = ([500, 502, 503] as const)[Math.floor(this.random() * 3)];
       return { kind: '5xx', status, retryAfterSeconds: status === 503 && this.random() < 0.5 ? 1 : undefined };
     }
-    if ((r -= c.rateLimit429Rate) < 0) return { kind: '429' };
-    if ((r -= c.truncateRate) < 0) return { kind: 'truncate', mode: this.random() < 0.5 ? 'overlong' : 'short' };
-    if ((r -= c.slowRate) < 0) return { kind: 'slow', ms: c.slowMs };
+    band += c.rateLimit429Rate;
+    if (r < band) return { kind: '429' };
+    band += c.truncateRate;
+    if (r < band) return { kind: 'truncate', mode: this.random() < 0.5 ? 'overlong' : 'short' };
+    band += c.slowRate;
+    if (r < band) return { kind: 'slow', ms: c.slowMs };
     return { kind: 'none' };
   }
 
