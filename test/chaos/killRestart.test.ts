@@ -99,16 +99,17 @@ describe.each(databases)('a backend killed with SIGKILL mid-sync and restarted o
     let lastChangeMs = Date.now();
 
     const chaosDb = database;
-    let next = await BackendProcess.prepare('backend-0', files);
+    // Processes warming up (root services starting) two rounds ahead of their turn.
+    const warming = [await BackendProcess.prepare('backend-0', files), await BackendProcess.prepare('backend-1', files)];
     for (let round = 0; round < KILLS; round++) {
-      const backend = next;
+      const backend = warming.shift()!;
       const killedAt = killTimes[killTimes.length - 1] ?? Date.now();
       await waitForDeadLock();
       const lockWaitMs = Date.now() - killedAt;
       const releasedAt = Date.now();
-      const readyLagMs = Math.max(0, (backend.heldAt ?? Date.now()) - releasedAt);
       backend.release();
-      next = await BackendProcess.prepare(`backend-${round + 1}`, files);
+      // KILLS + 1 processes in all: the last one is not killed.
+      if (round + 2 <= KILLS) warming.push(await BackendProcess.prepare(`backend-${round + 2}`, files));
       if (!knex) {
         await waitFor('the backend to create its database', () => databaseExists(chaosDb), { timeoutMs: 120_000, watch: [backend] });
         knex = connectTo(chaosDb);
@@ -121,9 +122,10 @@ describe.each(databases)('a backend killed with SIGKILL mid-sync and restarted o
           if (!(await db.schema.hasTable('jira_sync_runs'))) return undefined;
           return (await listRuns(db)).find(r => Number(r.runId) > runsBefore);
         },
-        { timeoutMs: 120_000, watch: [backend, next], everyMs: 20 },
+        { timeoutMs: 120_000, watch: [backend, ...warming], everyMs: 20 },
       );
       const startMs = Date.now() - releasedAt;
+      const readyLagMs = Math.max(0, (backend.heldAt ?? releasedAt) - releasedAt);
       const delayMs = Math.floor(random() * KILL_WINDOW_MS);
       await sleep(delayMs);
       backend.assertAlive();
@@ -159,7 +161,7 @@ describe.each(databases)('a backend killed with SIGKILL mid-sync and restarted o
 
     // Quiescence: no more kills or changes; the last process catches up at full speed.
     sim.latency.set(null);
-    const last = next;
+    const last = warming.shift()!;
     await waitForDeadLock();
     last.release();
     const caughtUpBy = await waitForCatchUp(knex!, lastChangeMs, { timeoutMs: 180_000, watch: [last] });
