@@ -436,4 +436,22 @@ describe.each(databases.eachSupportedId())('KnexSyncStore on %p', databaseId => 
     const [{ n }] = await knex('jira_sync_history_items').count({ n: '*' });
     expect(Number(n)).toBe(4000);
   });
+
+  it('looks up stored histories only for issues it already holds', async () => {
+    const { knex, store } = await setup();
+    const lookups: string[] = [];
+    const watch = (query: { sql: string }) => {
+      if (/select .history_id. from .jira_sync_histories./i.test(query.sql)) lookups.push(query.sql);
+    };
+    knex.on('query', watch);
+    const fresh = await store.writePage({ syncId: 's1', instance: 'cloud', versions: [version(1, {}, [history(11), history(12)])], nowMs: NOW });
+    expect(lookups).toHaveLength(0);
+    const again = await store.writePage({ syncId: 's1', instance: 'cloud', versions: [version(1, { updatedMs: BASE_MS + HOUR }, [history(11), history(12), history(13)]), version(2, {}, [history(21)])], nowMs: NOW });
+    knex.off('query', watch);
+    expect(lookups).toHaveLength(1);
+    expect(fresh.historiesWritten).toBe(2);
+    expect(again.historiesWritten).toBe(2);
+    const [{ n }] = await knex('jira_sync_histories').count({ n: '*' });
+    expect(Number(n)).toBe(4);
+  });
 });

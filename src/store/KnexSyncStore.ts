@@ -150,7 +150,7 @@ export class KnexSyncStore implements SyncStore, ReprojectionStore, OAuthTokenSt
       }
 
       // Histories are append-only, whatever the issue row's fate: a stale version may still bring some.
-      result.historiesWritten = await this.insertHistories(tx, instance, versions);
+      result.historiesWritten = await this.insertHistories(tx, instance, versions, new Set(storedBefore.keys()));
       const historyTotals = await this.loadHistoryTotals(tx, instance, issueIds);
 
       const rows = [...toWrite.values()]
@@ -233,14 +233,16 @@ export class KnexSyncStore implements SyncStore, ReprojectionStore, OAuthTokenSt
   }
 
   /** Inserts the histories (and their items) not stored yet; returns how many were new. */
-  private async insertHistories(tx: Knex, instance: string, versions: IssueVersion[]): Promise<number> {
+  private async insertHistories(tx: Knex, instance: string, versions: IssueVersion[], storedIssueIds: Set<string>): Promise<number> {
     const incoming = new Map<string, { issueId: string; history: HistoryRecord }>();
     for (const { issue, histories } of versions) {
       for (const history of histories) incoming.set(history.historyId, { issueId: issue.issueId, history });
     }
     if (!incoming.size) return 0;
+    // Histories are written with their issue's row, so an issue without a row has none stored (a concurrent writer's are ignored on conflict).
+    const mayExist = [...incoming.entries()].filter(([, h]) => storedIssueIds.has(h.issueId)).map(([historyId]) => historyId);
     const existing = new Set<string>();
-    for (const ids of chunk([...incoming.keys()], IDS_PER_STATEMENT)) {
+    for (const ids of chunk(mayExist, IDS_PER_STATEMENT)) {
       const rows = await tx(T.histories).select('history_id').where({ instance }).whereIn('history_id', ids);
       for (const row of rows) existing.add(idOf(row.history_id));
     }
