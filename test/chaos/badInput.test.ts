@@ -58,17 +58,24 @@ const withValue = (spec: SpecLines, line: number, key: string, value: string) =>
   const text = spec.lines[line - 1];
   return at(spec, line, `${text.slice(0, text.indexOf(`${key}:`))}${key}: ${value}`);
 };
+/** A random sync and one of the given keys it has (every sync has id, instance, projects, strategy, pageSize). */
 const keyLine = (spec: SpecLines, random: () => number, keys: string[]) => {
   const sync = Math.floor(random() * spec.syncs.length);
-  const key = sample(random, keys.filter(k => spec.syncs[sync].keys[k]), 1)[0] ?? 'strategy';
+  const [key] = sample(random, keys.filter(k => spec.syncs[sync].keys[k]), 1);
   return { sync, key, line: spec.syncs[sync].keys[key] };
+};
+const WRONG_TYPES: Record<string, string> = { pageSize: "'lots'", projects: '42', id: '[a, b]', instance: '{ name: x }' };
+const WRONG_VALUES: Record<string, string> = {
+  strategy: 'incremantal',
+  instance: 'acme-clowd',
+  pageSize: '-5',
+  schedule: "{ frequency: { cron: 'every day' }, timeout: { minutes: 5 } }",
 };
 
 const MUTATIONS: Mutation[] = [
   function wrongType(spec, random) {
-    const { sync, key, line } = keyLine(spec, random, ['pageSize', 'projects', 'id', 'instance']);
-    const value = { pageSize: "'lots'", projects: '42', id: '[a, b]', instance: '{ name: x }' }[key];
-    return { lines: withValue(spec, line, key, value), expected: { kind: 'wrong type', path: `syncs[${sync}].${key}`, line } };
+    const { sync, key, line } = keyLine(spec, random, Object.keys(WRONG_TYPES));
+    return { lines: withValue(spec, line, key, WRONG_TYPES[key]), expected: { kind: 'wrong type', path: `syncs[${sync}].${key}`, line } };
   },
   function unknownKey(spec, random) {
     const sync = Math.floor(random() * spec.syncs.length);
@@ -117,14 +124,8 @@ const MUTATIONS: Mutation[] = [
     return { lines: at(spec, line, shifted), expected: { kind: 'wrong indentation' } };
   },
   function wrongValue(spec, random) {
-    const { sync, key, line } = keyLine(spec, random, ['strategy', 'instance', 'pageSize', 'schedule']);
-    const value = {
-      strategy: 'incremantal',
-      instance: 'acme-clowd',
-      pageSize: '-5',
-      schedule: "{ frequency: { cron: 'every day' }, timeout: { minutes: 5 } }",
-    }[key];
-    return { lines: withValue(spec, line, key, value), expected: { kind: 'wrong value', path: `syncs[${sync}].${key}`, line } };
+    const { sync, key, line } = keyLine(spec, random, Object.keys(WRONG_VALUES));
+    return { lines: withValue(spec, line, key, WRONG_VALUES[key]), expected: { kind: 'wrong value', path: `syncs[${sync}].${key}`, line } };
   },
   function customFieldType(spec, random) {
     const sync = Math.floor(random() * spec.syncs.length);
