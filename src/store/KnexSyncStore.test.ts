@@ -1,6 +1,6 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import type { Knex } from 'knex';
-import { createKnexSyncStore } from './KnexSyncStore';
+import { ANALYZE_FIRST_AFTER_HISTORIES, createKnexSyncStore } from './KnexSyncStore';
 import { BASE_MS, HOUR, history, link, migrated, snapshot, version } from './testFixtures';
 import type { RunCounters } from './types';
 
@@ -435,6 +435,21 @@ describe.each(databases.eachSupportedId())('KnexSyncStore on %p', databaseId => 
     expect(statements).toBeLessThan(30);
     const [{ n }] = await knex('jira_sync_history_items').count({ n: '*' });
     expect(Number(n)).toBe(4000);
+  });
+
+  it('refreshes PostgreSQL statistics once its histories pass the first threshold, so lookups use the issue index', async () => {
+    const { knex, store } = await setup();
+    const perIssue = Math.ceil(ANALYZE_FIRST_AFTER_HISTORIES / 100) + 10;
+    const page = Array.from({ length: 100 }, (_, i) => version(i + 1, {}, Array.from({ length: perIssue }, (_h, j) => history((i + 1) * 10_000 + j))));
+    const result = await store.writePage({ syncId: 's1', instance: 'cloud', versions: page, nowMs: NOW });
+    expect(result.historiesWritten).toBe(100 * perIssue);
+    if (databaseId === 'SQLITE_3') return;
+    const { rows } = await knex.raw(`select reltuples from pg_class where relname = 'jira_sync_histories'`);
+    expect(Number(rows[0].reltuples)).toBeGreaterThan(ANALYZE_FIRST_AFTER_HISTORIES * 0.9);
+    const plan = await knex.raw(
+      `explain select issue_id, count(*) from jira_sync_histories where instance = 'cloud' and issue_id in (1, 2, 3) group by issue_id`,
+    );
+    expect(plan.rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n')).toContain('jira_sync_histories_issue_idx');
   });
 
   it('looks up stored histories only for issues it already holds', async () => {

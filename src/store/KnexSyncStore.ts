@@ -7,6 +7,7 @@ import {
   deadLetterFromRow,
   idOf,
   idOrNull,
+  isSqlite,
   issueRecordFromRow,
   issueToRow,
   jsonOrNull,
@@ -92,7 +93,14 @@ const ISSUE_MERGE_COLUMNS = [
   'deleted_reason', 'synced_ms',
 ];
 
+/** Histories a store writes before it first refreshes PostgreSQL's statistics; then each time they double. */
+export const ANALYZE_FIRST_AFTER_HISTORIES = 20_000;
+const ANALYZED_TABLES = [T.issues, T.histories, T.items, T.links, T.scopes];
+
 export class KnexSyncStore implements SyncStore, ReprojectionStore, OAuthTokenStore {
+  private historiesWritten = 0;
+  private nextAnalyzeAt = ANALYZE_FIRST_AFTER_HISTORIES;
+
   constructor(private readonly knex: Knex) {}
 
   async writePage(input: {
@@ -107,7 +115,7 @@ export class KnexSyncStore implements SyncStore, ReprojectionStore, OAuthTokenSt
     if (foreign) {
       throw new Error(`issue ${foreign.issue.issueKey} belongs to instance "${foreign.issue.instance}", not to the page's "${instance}"`);
     }
-    return this.knex.transaction(async tx => {
+    const written = await this.knex.transaction(async tx => {
       const result: PageWriteResult = { inserted: 0, updated: 0, unchanged: 0, stale: 0, restored: 0, historiesWritten: 0 };
       const issueIds = [...new Set(versions.map(v => v.issue.issueId))];
       const stored = await this.loadIssueStates(tx, instance, issueIds);
@@ -209,6 +217,22 @@ export class KnexSyncStore implements SyncStore, ReprojectionStore, OAuthTokenSt
       if (state) await this.upsertState(tx, state, nowMs);
       return result;
     });
+    await this.analyzeAfterGrowth(written.historiesWritten);
+    return written;
+  }
+
+  /**
+   * A first full sync fills empty tables; until their statistics are refreshed PostgreSQL plans the
+   * per-page lookups as if they were tiny and scans them whole (quadratic). Autovacuum may lag a bulk
+   * load or be off, so the store analyzes as its histories double.
+   */
+  private async analyzeAfterGrowth(written: number) {
+    if (!written || isSqlite(this.knex)) return;
+    this.historiesWritten += written;
+    if (this.historiesWritten < this.nextAnalyzeAt) return;
+    this.nextAnalyzeAt = this.historiesWritten * 2;
+    // Statistics only speed up reads: a database user without the right to analyze still syncs.
+    await this.knex.raw(`ANALYZE ${ANALYZED_TABLES.join(', ')}`).catch(() => undefined);
   }
 
   private async loadIssueStates(tx: Knex, instance: string, issueIds: string[]): Promise<Map<string, StoredIssueState>> {
