@@ -144,6 +144,26 @@ describe('jira-sync compare command line', () => {
     }
   });
 
+  it('a sync that has not completed a sweep is not compared: exit 1, no Jira call needed', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'jira-sync-compare-empty-'));
+    const knex = knexFactory({ client: 'better-sqlite3', connection: { filename: join(directory, 'jira-sync.sqlite') }, useNullAsDefault: true });
+    await knex.migrate.latest({ directory: resolve(root, 'migrations') });
+    await knex.destroy();
+    const spec = join(directory, 'spec.yaml');
+    writeFileSync(spec, 'syncs:\n  - { id: alpha, instance: sim, projects: [A], strategy: full }\n');
+    const config = join(directory, 'app-config.yaml');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        backend: { database: { client: 'better-sqlite3', connection: { directory } } },
+        jiraSync: { instances: [{ name: 'sim', baseUrl: 'http://127.0.0.1:9', auth: { type: 'basic', email: 'a@b', apiToken: 'x' } }], spec: { path: spec } },
+      }),
+    );
+    const { code, out } = await run('compare', '--config', config);
+    expect(code).toBe(1);
+    expect(out).toBe('sync "alpha" (instance sim):\n  not compared: the sync has not completed a sweep yet\nnot compared: a sync has no completed sweep yet');
+  });
+
   it('names an unknown sync and an unreadable config, exit 2', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'jira-sync-compare-cli-'));
     const spec = join(dir, 'spec.yaml');

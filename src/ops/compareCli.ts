@@ -109,11 +109,11 @@ async function readOnly<T>(knex: Knex, body: (trx: Knex) => Promise<T>): Promise
   }
 }
 
-function report(sync: SyncDefinition, result: CompletenessCheckResult, io: CompareIo): boolean {
+function report(sync: SyncDefinition, result: CompletenessCheckResult, io: CompareIo): 'equal' | 'differs' | 'not compared' {
   io.out(`sync "${sync.id}" (instance ${sync.instance}):`);
   if (result.outcome === 'skipped') {
     io.out(`  not compared: ${result.error}`);
-    return false;
+    return 'not compared';
   }
   for (const count of result.counts) {
     const project = count.project === '*' ? 'whole scope' : `project ${count.project}`;
@@ -127,7 +127,7 @@ function report(sync: SyncDefinition, result: CompletenessCheckResult, io: Compa
   );
   const equal = result.unrepairedDrift === 0;
   io.out(`  ${equal ? 'equal' : formatDifferences(result.differences).split('\n').join('\n  ')}`);
-  return equal;
+  return equal ? 'equal' : 'differs';
 }
 
 /** `jira-sync compare ...` (argv without the command name). */
@@ -187,17 +187,19 @@ export async function runCompare(argv: string[], io: CompareIo): Promise<number>
         sampleSize: args.sample ?? settings.ops.completeness.sampleSize,
         repair: false,
       });
-      let equal = true;
+      const verdicts = new Set<ReturnType<typeof report>>();
       for (const sync of syncs) {
         try {
-          equal = report(sync, await check.inspect(sync, { logger: silentLogger }), io) && equal;
+          verdicts.add(report(sync, await check.inspect(sync, { logger: silentLogger }), io));
         } catch (e) {
           io.err(`sync "${sync.id}": cannot compare: ${(e as Error).message}`);
           return 2;
         }
       }
-      io.out(equal ? 'the copy equals Jira' : 'differences found');
-      return equal ? 0 : 1;
+      if (verdicts.has('differs')) io.out('differences found');
+      else if (verdicts.has('not compared')) io.out('not compared: a sync has no completed sweep yet');
+      else io.out('the copy equals Jira');
+      return verdicts.size === 1 && verdicts.has('equal') ? 0 : 1;
     });
   } finally {
     await knex.destroy();
