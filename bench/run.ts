@@ -29,12 +29,23 @@ const SYNC_FIELDS = [
   'components', 'fixVersions', 'parent', 'created', 'updated', 'resolutiondate', 'issuelinks',
 ];
 const TARGETS = { apiCalls: 1.1, wall: 1.3, write: 0.7, rss: 1.3, noChangeCalls: 2 };
+const resultsDir = resolve(__dirname, 'results');
 
-export function parseArgs(argv: string[]): { sizes: number[]; dbs: BenchDatabase[]; workerHeapMb?: number; merge: boolean } {
+interface BenchArgs {
+  sizes: number[];
+  dbs: BenchDatabase[];
+  workerHeapMb?: number;
+  /** Result files whose measurements are kept unless measured again; earlier files win. */
+  mergeFrom: string[];
+  measure: boolean;
+}
+
+export function parseArgs(argv: string[]): BenchArgs {
   let sizes = SIZES;
   let dbs = DATABASES;
   let workerHeapMb: number | undefined;
-  let merge = false;
+  const mergeFrom: string[] = [];
+  let measuring = true;
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2);
     const value = () => inline ?? argv[++i];
@@ -47,15 +58,19 @@ export function parseArgs(argv: string[]): { sizes: number[]; dbs: BenchDatabase
       if (bad.length || !names.length) throw new Error(`--db takes ${DATABASES.join(',')}; not ${bad.join(',')}`);
       dbs = names as BenchDatabase[];
     } else if (flag === '--merge') {
-      merge = true;
+      mergeFrom.push(resolve(resultsDir, 'latest.json'));
+    } else if (flag === '--merge-from') {
+      mergeFrom.push(resolve(value()));
+    } else if (flag === '--no-measure') {
+      measuring = false;
     } else if (flag === '--worker-heap-mb') {
       workerHeapMb = Number(value());
       if (!Number.isInteger(workerHeapMb) || workerHeapMb < 64) throw new Error('--worker-heap-mb takes a whole number of MB ≥ 64');
     } else {
-      throw new Error(`unknown option ${argv[i]}; use --sizes 10000,50000,200000 --db sqlite,postgres [--worker-heap-mb 512] [--merge]`);
+      throw new Error(`unknown option ${argv[i]}; use --sizes 10000,50000,200000 --db sqlite,postgres [--worker-heap-mb 512] [--merge] [--merge-from file.json] [--no-measure]`);
     }
   }
-  return { sizes, dbs, workerHeapMb, merge };
+  return { sizes, dbs, workerHeapMb, mergeFrom, measure: measuring };
 }
 
 async function postgresReachable(): Promise<string | undefined> {
@@ -217,14 +232,19 @@ function gitCommit(): string | undefined {
   }
 }
 
-const resultsDir = resolve(__dirname, 'results');
-
-/** `--merge`: the measurements of other (size, database) pairs from the previous latest.json, and the environments they were taken in. */
-function previousResults(): { measurements: Measurement[]; environments: unknown[] } {
-  const file = resolve(resultsDir, 'latest.json');
-  if (!existsSync(file)) return { measurements: [], environments: [] };
-  const previous = JSON.parse(readFileSync(file, 'utf8'));
-  return { measurements: previous.measurements ?? [], environments: [previous.environment, ...(previous.mergedFrom ?? [])] };
+/** `--merge`, `--merge-from`: earlier measurements (the first file holding a size and database wins), and the environments they were taken in. */
+function previousResults(files: string[]): { measurements: Measurement[]; environments: unknown[] } {
+  const measurements: Measurement[] = [];
+  const environments: unknown[] = [];
+  for (const file of files) {
+    if (!existsSync(file)) continue;
+    const previous = JSON.parse(readFileSync(file, 'utf8'));
+    const fresh = (previous.measurements ?? []).filter((m: Measurement) => !measurements.some(o => o.size === m.size && o.db === m.db));
+    if (!fresh.length) continue;
+    measurements.push(...fresh);
+    environments.push(previous.environment, ...(previous.mergedFrom ?? []));
+  }
+  return { measurements, environments };
 }
 
 function writeResults(
@@ -276,13 +296,14 @@ function writeResults(
 }
 
 async function main() {
-  const { sizes, dbs, workerHeapMb, merge } = parseArgs(process.argv.slice(2));
-  const previous = merge ? previousResults() : { measurements: [], environments: [] };
+  const { sizes: sizesToMeasure, dbs, workerHeapMb, mergeFrom, measure: measuring } = parseArgs(process.argv.slice(2));
+  const sizes = measuring ? sizesToMeasure : [];
+  const previous = previousResults(mergeFrom);
   const startedAt = new Date();
   const started = performance.now();
   let failed = false;
   let runDbs = dbs;
-  if (dbs.includes('postgres')) {
+  if (sizes.length && dbs.includes('postgres')) {
     const problem = await postgresReachable();
     if (problem) {
       console.error(`PostgreSQL at ${POSTGRES_URL} is unreachable (${problem}): the PostgreSQL part is NOT measured. Set BENCH_POSTGRES_URL or start PostgreSQL.`);
@@ -291,7 +312,8 @@ async function main() {
     }
   }
   if (workerHeapMb) console.log(`workers run with --max-old-space-size=${workerHeapMb}`);
-  console.log(`jira-sync bench: sizes ${sizes.map(s => fmt(s)).join(', ')} on ${runDbs.join(', ') || 'nothing'}; latency ${LATENCY.fixedMs} ms + ${LATENCY.perIssueMs} ms/issue; simulator burst ${SIM_RATE_LIMIT.burstPerSecond}/s per endpoint; client ${CLIENT_RATE_LIMIT.requestsPerSecond} req/s, ${CLIENT_RATE_LIMIT.concurrency} in flight`);
+  if (!sizes.length) console.log(`jira-sync bench: nothing to measure; targets, JSON and chart from ${previous.measurements.length} merged measurements`);
+  else console.log(`jira-sync bench: sizes ${sizes.map(s => fmt(s)).join(', ')} on ${runDbs.join(', ') || 'nothing'}; latency ${LATENCY.fixedMs} ms + ${LATENCY.perIssueMs} ms/issue; simulator burst ${SIM_RATE_LIMIT.burstPerSecond}/s per endpoint; client ${CLIENT_RATE_LIMIT.requestsPerSecond} req/s, ${CLIENT_RATE_LIMIT.concurrency} in flight`);
   // Measurements of this run replace merged ones of the same size and database.
   const measurements: Measurement[] = previous.measurements.filter(m => !(sizes.includes(m.size) && runDbs.includes(m.db)));
   for (const size of sizes) {
