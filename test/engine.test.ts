@@ -126,7 +126,14 @@ describe.each(databases.eachSupportedId())('full, incremental and reconciling ru
     sim.data.updateIssue(inA[3].id, { summary: 'edited in the same minute as the watermark' });
     sim.data.updateIssue(inB[4].id, { labels: ['chatham'] });
     const created = sim.data.createIssue({ project: b, fields: { summary: 'new in B' } });
-    sim.data.deleteIssue(inA[0].id);
+    // Deleted with a link to an issue both syncs keep: Jira drops the link there without bumping that issue.
+    const linkedPartner = (i: (typeof inA)[number]) =>
+      ((i.fields.issuelinks ?? []) as Array<{ inwardIssue?: { key: string }; outwardIssue?: { key: string } }>)
+        .map(l => (l.inwardIssue ?? l.outwardIssue)!.key)
+        .find(key => key.startsWith(`${b}-`));
+    const deleted = inA.slice(5).find(i => linkedPartner(i))!;
+    expect(deleted).toBeDefined();
+    sim.data.deleteIssue(deleted.id);
     const movedOut = sim.data.moveIssue(inA[1].id, c);
     const movedAcross = sim.data.moveIssue(inA[2].id, b);
 
@@ -136,7 +143,9 @@ describe.each(databases.eachSupportedId())('full, incremental and reconciling ru
     expect(await differencesFor(knex, sim, 'board', [a])).toBe('no differences');
     expect(await differencesFor(knex, sim, 'team', [a, b])).toBe('no differences');
     const row = (id: string) => knex('jira_sync_issues').where({ instance: 'sim', issue_id: id }).first();
-    expect((await row(inA[0].id)).deleted_reason).toMatch(/deleted in Jira/);
+    expect((await row(deleted.id)).deleted_reason).toMatch(/deleted in Jira/);
+    const partnerLinks = await knex('jira_sync_issue_links').where({ instance: 'sim', other_issue_id: deleted.id });
+    expect(partnerLinks).toEqual([]);
     const outRow = await row(movedOut.id);
     expect(outRow.deleted_reason).toMatch(/no longer matches/);
     expect(outRow.issue_key).toBe(movedOut.key);

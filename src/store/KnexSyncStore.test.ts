@@ -291,6 +291,31 @@ describe.each(databases.eachSupportedId())('KnexSyncStore on %p', databaseId => 
     expect(await knex('jira_sync_issue_scopes').where({ issue_id: '1' })).toHaveLength(0);
   });
 
+  it('drops other issues\' links to an issue deleted in Jira, and only then', async () => {
+    const { knex, store } = await setup();
+    const link = (linkId: string, other: number) => ({
+      linkId, linkType: 'Blocks', direction: 'outward' as const, description: 'blocks', otherIssueId: String(other), otherIssueKey: `ABC-${other}`,
+    });
+    await store.writePage({
+      syncId: 'a',
+      instance: 'cloud',
+      versions: [version(1, {}, [], [link('10', 2)]), version(2, {}, [], [link('10', 1), link('11', 3)]), version(3, {}, [], [link('11', 2)])],
+      nowMs: NOW,
+    });
+    const linksOf = async (id: string) => (await knex('jira_sync_issue_links').where({ issue_id: id }).orderBy('link_id')).map(r => String(r.link_id));
+
+    // Out of scope but still in Jira: Jira keeps the links, so does the copy.
+    await store.removeFromScope({ syncId: 'a', instance: 'cloud', goneIds: ['3'], reason: 'moved', nowMs: NOW + 1 });
+    expect(await linksOf('2')).toEqual(['10', '11']);
+    // Deleted in Jira: the link on issue 2 goes.
+    await store.removeFromScope({ syncId: 'a', instance: 'cloud', goneIds: ['3'], reason: 'deleted', nowMs: NOW + 2, deletedInJira: true });
+    expect(await linksOf('2')).toEqual(['10']);
+    // A webhook deletion of issue 1 does the same.
+    await store.softDeleteIssue({ instance: 'cloud', issueId: '1', reason: 'jira:issue_deleted', nowMs: NOW + 3 });
+    expect(await linksOf('2')).toEqual([]);
+    expect(await linksOf('1')).toEqual(['10']);
+  });
+
   it('refuses a version of another instance than the page\'s', async () => {
     const { knex, store } = await setup();
     await expect(

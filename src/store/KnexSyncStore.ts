@@ -405,13 +405,14 @@ export class KnexSyncStore implements SyncStore, ReprojectionStore, OAuthTokenSt
     return rows.map(r => idOf(r.issue_id));
   }
 
-  async removeFromScope(input: { syncId: string; instance: string; goneIds: string[]; reason: string; nowMs: number }): Promise<{ deleted: number }> {
+  async removeFromScope(input: { syncId: string; instance: string; goneIds: string[]; reason: string; nowMs: number; deletedInJira?: boolean }): Promise<{ deleted: number }> {
     const { syncId, instance, goneIds, reason, nowMs } = input;
     if (!goneIds.length) return { deleted: 0 };
     return this.knex.transaction(async tx => {
       let deleted = 0;
       for (const ids of chunk([...new Set(goneIds)].sort(compareIds), IDS_PER_STATEMENT)) {
         await tx(T.scopes).where({ sync_id: syncId, instance }).whereIn('issue_id', ids).del();
+        if (input.deletedInJira) await tx(T.links).where({ instance }).whereIn('other_issue_id', ids).del();
         deleted += await tx(T.issues)
           .where({ instance })
           .whereIn('issue_id', ids)
@@ -433,6 +434,8 @@ export class KnexSyncStore implements SyncStore, ReprojectionStore, OAuthTokenSt
     return this.knex.transaction(async tx => {
       // Gone from Jira means no sync sees it any more; a later write restores both.
       await tx(T.scopes).where({ instance, issue_id: issueId }).del();
+      // Jira drops the links of other issues to it without bumping their `updated`: no sync would ever see that.
+      await tx(T.links).where({ instance, other_issue_id: issueId }).del();
       const changed = await tx(T.issues)
         .where({ instance, issue_id: issueId })
         .whereNull('deleted_ms')

@@ -157,10 +157,11 @@ export interface SyncStore {
   scopeIssueIds(syncId: string, instance: string): Promise<string[]>;
   /**
    * Removes `goneIds` from the sync's scope; those that no other sync sees are soft-deleted with
-   * `reason`. One transaction. Returns how many were soft-deleted.
+   * `reason`. One transaction. Returns how many were soft-deleted. With `deletedInJira`, links of
+   * other issues to them go too: Jira drops those without bumping the other issues' `updated`.
    */
-  removeFromScope(input: { syncId: string; instance: string; goneIds: string[]; reason: string; nowMs: number }): Promise<{ deleted: number }>;
-  /** Soft-deletes one issue wherever it is (webhook `jira:issue_deleted`). */
+  removeFromScope(input: { syncId: string; instance: string; goneIds: string[]; reason: string; nowMs: number; deletedInJira?: boolean }): Promise<{ deleted: number }>;
+  /** Soft-deletes one issue wherever it is, and other issues' links to it (webhook `jira:issue_deleted`). */
   softDeleteIssue(input: { instance: string; issueId: string; reason: string; nowMs: number }): Promise<boolean>;
   startRun(input: { syncId: string; strategy: string; trigger: string; nowMs: number }): Promise<string>;
   finishRun(input: { runId: string; outcome: RunOutcome; counters: RunCounters; error?: string; details?: unknown; nowMs: number }): Promise<void>;

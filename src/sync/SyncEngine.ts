@@ -444,6 +444,7 @@ export class SyncEngine {
       goneIds: gone,
       reason: 'deleted in Jira (not found)',
       nowMs,
+      deletedInJira: true,
     });
     counters.issuesDeleted += outOfScope.deleted + deleted.deleted;
     return undefined;
