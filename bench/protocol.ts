@@ -35,6 +35,8 @@ export interface SimReply {
 
 export interface RunFigures {
   wallMs: number;
+  /** CPU time of the worker process (one JS thread + libuv) during the run: close to wallMs means CPU-bound. */
+  workerCpuMs?: number;
   calls: number;
   bytes: number;
   endpoints: EndpointCounts;

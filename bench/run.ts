@@ -180,7 +180,7 @@ async function measure(size: number, db: BenchDatabase, workerHeapMb?: number): 
 function printMeasurement(m: Measurement) {
   const f = m.full;
   console.log(`\n== ${fmt(m.size)} issues on ${m.db} ==`);
-  console.log(`  full run: ${fmt(f.wallMs / 1000, 1)} s, ${fmt(m.issuesPerSecond)} issues/s, ${fmt(m.historiesPerSecond)} histories/s (${fmt(f.issuesRead)} issues, ${fmt(f.historiesWritten)} histories)`);
+  console.log(`  full run: ${fmt(f.wallMs / 1000, 1)} s (worker CPU ${f.workerCpuMs === undefined ? '?' : fmt(f.workerCpuMs / 1000, 1)} s), ${fmt(m.issuesPerSecond)} issues/s, ${fmt(m.historiesPerSecond)} histories/s (${fmt(f.issuesRead)} issues, ${fmt(f.historiesWritten)} histories)`);
   console.log(`  stored: ${fmt(m.stored.issues)} issues, ${fmt(m.stored.histories)} histories; truth ${fmt(m.truth.issues)} / ${fmt(m.truth.histories)}: ${m.stored.complete ? 'complete' : 'INCOMPLETE'}`);
   for (const [endpoint, e] of Object.entries(f.endpoints).sort((a, b) => b[1].calls - a[1].calls)) {
     console.log(`    ${endpoint.padEnd(44)} ${String(e.calls).padStart(6)} calls ${fmt(mb(e.bytes), 1).padStart(9)} MB`);

@@ -133,13 +133,22 @@ const totalsOf = (endpoints: EndpointCounts) =>
 async function measuredRun(engine: SyncEngine, sync: SyncDefinition): Promise<{ figures: RunFigures; summary: RunSummary }> {
   await askSimulator({ op: 'clearLog' });
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   const summary = await engine.run(sync, { trigger: 'bench' });
   const wallMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
   if (summary.outcome !== 'succeeded') throw new Error(`${summary.strategy} run ${summary.outcome}: ${summary.error}`);
   const endpoints = await askSimulator<EndpointCounts>({ op: 'counts' });
   return {
     summary,
-    figures: { wallMs, ...totalsOf(endpoints), endpoints, issuesRead: summary.issuesRead, historiesWritten: summary.historiesWritten },
+    figures: {
+      wallMs,
+      workerCpuMs: (cpu.user + cpu.system) / 1000,
+      ...totalsOf(endpoints),
+      endpoints,
+      issuesRead: summary.issuesRead,
+      historiesWritten: summary.historiesWritten,
+    },
   };
 }
 
