@@ -78,6 +78,10 @@ export interface Config {
     webhooks?: {
       /** Larger deliveries get 413. Default 1048576 (1 MiB). */
       maxBodyBytes?: number;
+      /** Deliveries processed at once. Default 4. */
+      maxConcurrent?: number;
+      /** Deliveries waiting beyond those; more are answered 503 with Retry-After, which Jira retries. Default 200. */
+      maxQueued?: number;
     };
     /**
      * Alerts through Backstage's notifications service: one notice when an incident opens and one

@@ -77,6 +77,7 @@ export const jiraSyncPlugin = createBackendPlugin({
             webhooks,
             engine,
             webhookBodyLimitBytes: settings.webhooks.maxBodyBytes,
+            webhookConcurrency: { maxInFlight: settings.webhooks.maxConcurrent, maxQueued: settings.webhooks.maxQueued },
             taskStates: createSchedulerTaskStateReader({ discovery, auth }),
             checkDatabase: () => knex.raw('select 1'),
             healthFacts: ops.healthFacts,

@@ -23,7 +23,7 @@ describe('readJiraSyncConfig', () => {
     expect(config.spec).toEqual({ path: 'jira-sync.yaml' });
     expect(config.schedule.frequency).toEqual({ minutes: 30 });
     expect(config.deletionGuard.maxDeleteShare).toBe(0.2);
-    expect(config.webhooks.maxBodyBytes).toBe(1024 * 1024);
+    expect(config.webhooks).toEqual({ maxBodyBytes: 1024 * 1024, maxConcurrent: 4, maxQueued: 200 });
   });
 
   it('reads every auth kind, token files, rate limits and a schedule', () => {
@@ -51,6 +51,7 @@ describe('readJiraSyncConfig', () => {
     [{ instances: [instance({ auth: { type: 'magic' } })], spec: { path: 'x' } }, "auth.type must be one of basic, bearer, oauth2; got 'magic'"],
     [{ instances: [instance()], spec: {} }, 'jiraSync.spec needs exactly one of path or inline'],
     [{ instances: [instance()], spec: { path: 'x' }, deletionGuard: { maxDeleteShare: 2 } }, 'maxDeleteShare must be in (0, 1]'],
+    [{ instances: [instance()], spec: { path: 'x' }, webhooks: { maxConcurrent: 0 } }, 'jiraSync.webhooks.maxConcurrent must be a positive integer; got 0'],
   ])('refuses a wrong config with a clear message (%#)', (jiraSync, message) => {
     expect(() => read(jiraSync)).toThrow(message);
   });

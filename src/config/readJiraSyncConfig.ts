@@ -6,7 +6,8 @@ import {
 import { readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds } from '@backstage/types';
 import type { JiraAuthConfig, JiraInstanceConfig } from './types';
-import { readOpsConfig, type OpsSettings } from '../ops/config';
+import { positiveInteger, readOpsConfig, type OpsSettings } from '../ops/config';
+import { DEFAULT_WEBHOOK_CONCURRENCY } from '../service/webhookRoute';
 
 /** Where the sync spec comes from: a file, or an object inline in app-config. */
 export type SpecLocation = { path: string } | { inline: unknown };
@@ -16,7 +17,7 @@ export interface JiraSyncConfig {
   spec: SpecLocation;
   schedule: SchedulerServiceTaskScheduleDefinition;
   deletionGuard: { maxDeleteShare: number };
-  webhooks: { maxBodyBytes: number };
+  webhooks: { maxBodyBytes: number; maxConcurrent: number; maxQueued: number };
   /** `jiraSync.alerts` and `jiraSync.completeness`. */
   ops: OpsSettings;
 }
@@ -128,7 +129,11 @@ export function readJiraSyncConfig(root: Config): JiraSyncConfig {
       ? readSchedulerServiceTaskScheduleDefinitionFromConfig(config.getConfig('schedule'))
       : DEFAULT_SCHEDULE,
     deletionGuard: { maxDeleteShare },
-    webhooks: { maxBodyBytes: config.getOptionalNumber('webhooks.maxBodyBytes') ?? 1024 * 1024 },
+    webhooks: {
+      maxBodyBytes: config.getOptionalNumber('webhooks.maxBodyBytes') ?? 1024 * 1024,
+      maxConcurrent: positiveInteger(config, 'webhooks.maxConcurrent', 'jiraSync', DEFAULT_WEBHOOK_CONCURRENCY.maxInFlight),
+      maxQueued: positiveInteger(config, 'webhooks.maxQueued', 'jiraSync', DEFAULT_WEBHOOK_CONCURRENCY.maxQueued),
+    },
     ops: readOpsConfig(config),
   };
 }

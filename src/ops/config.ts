@@ -59,7 +59,7 @@ class OpsConfigError extends Error {
 
 const durationMsAt = (config: Config, key: string) => durationToMilliseconds(readDurationFromConfig(config, { key }));
 
-function positiveInteger(config: Config | undefined, key: string, at: string, fallback: number): number {
+export function positiveInteger(config: Config | undefined, key: string, at: string, fallback: number): number {
   const value = config?.getOptionalNumber(key) ?? fallback;
   if (!Number.isInteger(value) || value < 1) throw new OpsConfigError(`${at}.${key} must be a positive integer; got ${value}`);
   return value;

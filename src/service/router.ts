@@ -39,7 +39,7 @@ import {
 import type { SchedulerTaskStateReader } from './schedulerTaskStates';
 import { serializeDeadLetter, serializeHistory, serializeIssue, serializeIssueDetail, serializeRun } from './serialize';
 import { syncStatuses, type SyncStatusSources } from './syncStatus';
-import { createWebhookRouter, type WebhookHandler } from './webhookRoute';
+import { createWebhookRouter, type WebhookConcurrency, type WebhookHandler } from './webhookRoute';
 
 export interface RouterOptions {
   logger: LoggerService;
@@ -54,6 +54,8 @@ export interface RouterOptions {
   webhooks: WebhookHandler;
   engine: Pick<SyncEngine, 'retryDeadLetter'>;
   webhookBodyLimitBytes: number;
+  /** Default 4 deliveries processed at once and 200 waiting. */
+  webhookConcurrency?: WebhookConcurrency;
   /** Next run times from the scheduler (see createSchedulerTaskStateReader); without it they are estimated. */
   taskStates?: SchedulerTaskStateReader;
   /** Health inputs from src/ops (rejected credentials, drift, alert thresholds). */
@@ -134,7 +136,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
 
   // Before anything else: the webhook reads its raw body itself and authenticates by signature.
   router.use(
-    createWebhookRouter({ instances: options.instances, webhooks: options.webhooks, bodyLimitBytes: options.webhookBodyLimitBytes, logger }),
+    createWebhookRouter({ instances: options.instances, webhooks: options.webhooks, bodyLimitBytes: options.webhookBodyLimitBytes, concurrency: options.webhookConcurrency, logger }),
   );
 
   router.get('/health', async (_req, res) => {

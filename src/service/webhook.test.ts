@@ -11,7 +11,9 @@ import type { JiraClient, JiraIssue } from '../jira/types';
 import type { JiraInstanceConfig } from '../config/types';
 import type { SyncDefinition } from '../spec/types';
 import { createRouter } from './router';
-import { isValidSignature } from './webhookRoute';
+import express from 'express';
+import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
+import { createWebhookRouter, isValidSignature } from './webhookRoute';
 import { jiraSyncAuthPolicies } from './permissions';
 import { createResponseValidator } from '../../test/service/openapiValidator';
 
@@ -263,5 +265,47 @@ describe.each(databases.eachSupportedId())('POST /webhook/{instance} on %p', dat
       expect(res.status).toBe(202);
       expect(res.body).toEqual({ outcome: 'ignored' });
     });
+  });
+});
+
+describe('a burst of webhook deliveries', () => {
+  it('processes at most maxInFlight at once, queues maxQueued more, and answers 503 with Retry-After beyond', async () => {
+    const releases: Array<() => void> = [];
+    let running = 0;
+    let mostRunning = 0;
+    const handled: string[] = [];
+    const webhooks = {
+      handle: async (_instance: string, _body: Buffer, payload: any) => {
+        running++;
+        mostRunning = Math.max(mostRunning, running);
+        await new Promise<void>(release => releases.push(release));
+        running--;
+        handled.push(payload.issue.id);
+        return 'applied' as const;
+      },
+    };
+    const logger = mockServices.logger.mock();
+    const app = express()
+      .use(createWebhookRouter({ instances, webhooks, bodyLimitBytes: LIMIT, logger, concurrency: { maxInFlight: 2, maxQueued: 1 } }))
+      .use(MiddlewareFactory.create({ config: mockServices.rootConfig(), logger }).error());
+    const deliver = (id: string) => {
+      const body = event('jira:issue_updated', id, `WEB-${id}`, '2026-03-18T11:00:00.000Z');
+      return request(app).post('/webhook/acme').set('Content-Type', 'application/json').set('X-Hub-Signature', sign(body)).send(body).then(r => r);
+    };
+    const admitted = ['1', '2', '3'].map(deliver);
+    while (releases.length < 2) await new Promise(r => setTimeout(r, 5));
+    // Two run, one waits: the fourth is refused at once, before anything else finishes.
+    const refused = await deliver('4');
+    expect(refused.status).toBe(503);
+    expect(refused.headers['retry-after']).toBe('10');
+    expect(refused.body.error.name).toBe('ServiceUnavailableError');
+    while (handled.length < 3) {
+      releases.shift()?.();
+      await new Promise(r => setTimeout(r, 5));
+    }
+    const answers = await Promise.all(admitted);
+    expect(answers.map(a => a.status)).toEqual([202, 202, 202]);
+    expect(handled.sort()).toEqual(['1', '2', '3']);
+    expect(mostRunning).toBe(2);
   });
 });

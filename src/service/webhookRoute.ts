@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import express from 'express';
 import Router from 'express-promise-router';
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { AuthenticationError, InputError } from '@backstage/errors';
+import { AuthenticationError, InputError, ServiceUnavailableError } from '@backstage/errors';
 import type { JiraInstanceConfig } from '../config/types';
 import type { WebhookOutcome } from '../sync/WebhookProcessor';
 
@@ -12,6 +12,38 @@ export interface WebhookHandler {
 }
 
 const SIGNATURE = /^sha256=([0-9a-f]{64})$/i;
+
+/** Deliveries processed at once, and waiting beyond those; more get 503, which Jira retries. */
+export interface WebhookConcurrency {
+  maxInFlight: number;
+  maxQueued: number;
+}
+
+export const DEFAULT_WEBHOOK_CONCURRENCY: WebhookConcurrency = { maxInFlight: 4, maxQueued: 200 };
+const BUSY_RETRY_AFTER_SECONDS = 10;
+
+/** A slot gate: at most `maxInFlight` holders, `maxQueued` waiters, and a refusal beyond. */
+function admissionGate({ maxInFlight, maxQueued }: WebhookConcurrency) {
+  let inFlight = 0;
+  const waiting: Array<() => void> = [];
+  return {
+    async enter(): Promise<boolean> {
+      if (inFlight < maxInFlight) {
+        inFlight++;
+        return true;
+      }
+      if (waiting.length >= maxQueued) return false;
+      // The slot is handed over by leave(), so inFlight stays the same.
+      await new Promise<void>(resolve => waiting.push(resolve));
+      return true;
+    },
+    leave() {
+      const next = waiting.shift();
+      if (next) next();
+      else inFlight--;
+    },
+  };
+}
 
 /** Whether `header` is `sha256=<hex HMAC-SHA256 of body with secret>`, compared in constant time. */
 export function isValidSignature(body: Buffer, header: string | undefined, secret: string): boolean {
@@ -31,8 +63,12 @@ export function createWebhookRouter(options: {
   webhooks: WebhookHandler;
   bodyLimitBytes: number;
   logger: LoggerService;
+  concurrency?: WebhookConcurrency;
 }): express.Router {
   const { webhooks, logger } = options;
+  const concurrency = options.concurrency ?? DEFAULT_WEBHOOK_CONCURRENCY;
+  // A burst (bulk edit, Jira catching up on retries) must not take every database connection from the syncs.
+  const gate = admissionGate(concurrency);
   const secrets = new Map(options.instances.map(i => [i.name, i.webhookSecret]));
   const router = Router();
 
@@ -60,7 +96,17 @@ export function createWebhookRouter(options: {
       } catch {
         throw new InputError('webhook body is not valid JSON');
       }
-      const outcome = await webhooks.handle(instance, body, payload);
+      if (!(await gate.enter())) {
+        logger.warn(`webhook deferred: ${concurrency.maxInFlight} deliveries in flight and ${concurrency.maxQueued} waiting; answered 503 so Jira retries it`);
+        res.setHeader('Retry-After', String(BUSY_RETRY_AFTER_SECONDS));
+        throw new ServiceUnavailableError('too many webhook deliveries at once; retry later');
+      }
+      let outcome: WebhookOutcome;
+      try {
+        outcome = await webhooks.handle(instance, body, payload);
+      } finally {
+        gate.leave();
+      }
       logger.debug(`webhook for instance ${shown}: ${outcome}`);
       res.status(202).json({ outcome });
     },
