@@ -8,18 +8,9 @@ import { join, resolve } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import { stringify } from 'yaml';
 import type { JiraSimulator } from '../../dev/simulator';
-import { seededRandom } from '../../dev/simulator/data/random';
 import { createKnexIssueSnapshotReader } from '../../src/store';
 import { compareWithJira, formatDifferences } from '../../src/sync/compare';
 import { syncTaskId } from '../../src/sync';
-
-export { seededRandom };
-
-/** `JIRA_SYNC_CHAOS_LONG=1` runs the long mode: more rounds, more data, PostgreSQL too. */
-export const CHAOS_LONG = process.env.JIRA_SYNC_CHAOS_LONG === '1';
-
-/** The short size in CI, the long size with JIRA_SYNC_CHAOS_LONG=1. */
-export const chaosSize = <T = number>(short: T, long: T): T => (CHAOS_LONG ? long : short);
 
 export const SYNC_ID = 'chaos';
 export const SYNC_TASK_ID = syncTaskId(SYNC_ID);

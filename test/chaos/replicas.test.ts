@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Knex } from 'knex';
 import { startJiraSimulator, type JiraSimulator } from '../../dev/simulator';
+import { CHAOS_LONG, chaosSize, seededRandom } from './inprocSupport';
 import {
   BackendProcess,
   type ChaosDatabase,
   type MutationCounts,
   type RunRow,
   chaosDatabase,
-  chaosSize,
   connectTo,
   differencesFromTruth,
   dropDatabase,
@@ -20,7 +20,6 @@ import {
   mutateJira,
   overlappingRuns,
   pagesCommittedSince,
-  seededRandom,
   syncState,
   waitFor,
   waitForCatchUp,
@@ -70,7 +69,7 @@ describe('two backend replicas on one PostgreSQL database', () => {
 
   it('never overlap runs of the sync; when the running replica is killed, the other finishes after its lock expires; the database equals Jira', async () => {
     const began = Date.now();
-    sim = await startJiraSimulator({ seed: 9, projects: 3, issues: ISSUES, historyShape: chaosSize<'small' | 'longTail'>('small', 'longTail') });
+    sim = await startJiraSimulator({ seed: 9, projects: 3, issues: ISSUES, historyShape: CHAOS_LONG ? 'longTail' : 'small' });
     sim.latency.set({ fixedMs: 30, perIssueMs: 0 });
     const dir = mkdtempSync(join(tmpdir(), 'jira-sync-chaos-replicas-'));
     dirs.push(dir);
