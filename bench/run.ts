@@ -254,6 +254,7 @@ function writeResults(
   totalMs: number,
   workerHeapMb: number | undefined,
   mergedFrom: unknown[],
+  measuredHere: boolean,
 ) {
   const dir = resultsDir;
   mkdirSync(dir, { recursive: true });
@@ -290,7 +291,10 @@ function writeResults(
     };
   });
   const met = checks.filter(c => c.met).length;
-  const subtitle = `${startedAt.toISOString().slice(0, 16)}Z, commit ${environment.commit ?? '?'}, latency ${LATENCY.fixedMs} ms + ${LATENCY.perIssueMs} ms/issue, ${met}/${checks.length} targets met${mergedFrom.length ? `; merged with ${mergedFrom.length} earlier run(s)` : ''}`;
+  // A rendering of merged parts names the commits the parts were measured at.
+  const measuredAt = measuredHere ? [environment] : [];
+  const commits = [...new Set([...measuredAt, ...(mergedFrom as Array<{ commit?: string }>)].map(e => e?.commit ?? '?'))].join(', ');
+  const subtitle = `${startedAt.toISOString().slice(0, 16)}Z, commit ${commits}, latency ${LATENCY.fixedMs} ms + ${LATENCY.perIssueMs} ms/issue, ${met}/${checks.length} targets met${mergedFrom.length ? `; merged with ${mergedFrom.length} earlier run(s)` : ''}`;
   writeFileSync(resolve(dir, 'latest.svg'), renderChart('jira-sync benchmark (npm run bench)', subtitle, panels, rows));
   return dir;
 }
@@ -324,7 +328,7 @@ async function main() {
         measurements.sort((a, b) => a.size - b.size || a.db.localeCompare(b.db));
         printMeasurement(m);
         // Written after every measurement, so a long run interrupted later still leaves its figures.
-        writeResults(measurements, targetChecks(measurements), startedAt, performance.now() - started, workerHeapMb, previous.environments);
+        writeResults(measurements, targetChecks(measurements), startedAt, performance.now() - started, workerHeapMb, previous.environments, true);
       } catch (e) {
         failed = true;
         console.error(`\n${fmt(size)} issues on ${db} FAILED: ${(e as Error).message}`);
@@ -336,7 +340,7 @@ async function main() {
   for (const c of checks) console.log(`  ${c.met ? 'met    ' : 'NOT MET'}  ${c.name}: ${fmt(c.value, 3)} (target ${c.target})`);
   const totalMs = performance.now() - started;
   if (measurements.length) {
-    const dir = writeResults(measurements, checks, startedAt, totalMs, workerHeapMb, previous.environments);
+    const dir = writeResults(measurements, checks, startedAt, totalMs, workerHeapMb, previous.environments, sizes.length > 0);
     console.log(`\nwrote ${dir}/latest.json and latest.svg (${fmt(totalMs / 1000)} s in all)`);
   }
   if (failed) process.exitCode = 1;
