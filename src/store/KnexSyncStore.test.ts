@@ -293,9 +293,6 @@ describe.each(databases.eachSupportedId())('KnexSyncStore on %p', databaseId => 
 
   it('drops other issues\' links to an issue deleted in Jira, and only then', async () => {
     const { knex, store } = await setup();
-    const link = (linkId: string, other: number) => ({
-      linkId, linkType: 'Blocks', direction: 'outward' as const, description: 'blocks', otherIssueId: String(other), otherIssueKey: `ABC-${other}`,
-    });
     await store.writePage({
       syncId: 'a',
       instance: 'cloud',
