@@ -25,13 +25,23 @@ export class Redactor {
     return out;
   }
 
-  /** A copy of the error with secrets removed from its message (and its cause's). */
+  /** The error with secrets removed from its message and stack (a copy when those are read-only). */
   scrub<E>(error: E): E {
-    if (error instanceof Error) {
-      error.message = this.redact(error.message);
-      if (error.stack) error.stack = this.redact(error.stack);
+    if (!(error instanceof Error)) return error;
+    const message = this.redact(error.message);
+    const stack = error.stack && this.redact(error.stack);
+    if (message === error.message && stack === error.stack) return error;
+    try {
+      error.message = message;
+      error.stack = stack;
+      return error;
+    } catch {
+      // Some errors (a DOMException from an aborted fetch) have read-only properties.
+      const copy = new Error(message);
+      copy.name = error.name;
+      copy.stack = stack;
+      return copy as E;
     }
-    return error;
   }
 
   logger(inner: JiraLogger): JiraLogger {

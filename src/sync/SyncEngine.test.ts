@@ -102,6 +102,19 @@ describe.each(databases.eachSupportedId())('SyncEngine on %s', databaseId => {
     expect((await h.store.getState('resume'))?.resumePoint).toBeNull();
   });
 
+  it('a run aborted while a Jira request is in flight (the scheduler timeout) is recorded as aborted', async () => {
+    await start({ projects: 1, issues: 20, historyShape: 'small' });
+    const sync = syncDefinition({ id: 'timeout', projects: h.sim.data.projects() });
+    h.sim.latency.set({ fixedMs: 2000, perIssueMs: 0 });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 300);
+    const run = await h.engine.run(sync, { signal: controller.signal });
+    expect(run.outcome).toBe('aborted');
+    const [row] = await h.knex('jira_sync_runs').where({ sync_id: 'timeout' });
+    expect(row.outcome).toBe('aborted');
+    expect(row.error).not.toMatch(/Cannot set property/);
+  });
+
   it('reconciliation soft-deletes deleted issues, follows moves out of scope and back, and the guard holds back mass disappearance', async () => {
     await start({ projects: 2, issues: 60, historyShape: 'small' });
     const [a, b] = h.sim.data.projects();

@@ -107,8 +107,12 @@ export class SyncEngine {
       !refreshed || refreshed.watermarkMs === null || sync.strategy === 'full' || refreshed.specHash !== hash || scopeChanged;
     const mode: SweepCheckpoint['mode'] = resume?.mode ?? (needsFull ? 'full' : 'incremental');
     const strategy = resume ? `${mode} (resumed)` : mode;
-    return this.recordRun(sync, strategy, options.trigger ?? 'schedule', (counters, logger) =>
-      this.sweep(sync, refreshed, resume, mode, hash, counters, logger, options.signal),
+    return this.recordRun(
+      sync,
+      strategy,
+      options.trigger ?? 'schedule',
+      (counters, logger) => this.sweep(sync, refreshed, resume, mode, hash, counters, logger, options.signal),
+      options.signal,
     );
   }
 
@@ -183,6 +187,7 @@ export class SyncEngine {
     strategy: string,
     trigger: string,
     body: (counters: RunCounters, logger: LoggerService) => Promise<{ guard?: DeletionGuardReport }>,
+    signal?: AbortSignal,
   ): Promise<RunSummary> {
     const { store, metrics } = this.options;
     const startedMs = this.now();
@@ -199,7 +204,8 @@ export class SyncEngine {
       ({ guard } = await body(counters, logger));
     } catch (e) {
       failure = e;
-      outcome = e instanceof SyncAbortedError ? 'aborted' : 'failed';
+      // Aborted inside a Jira call (the scheduler's timeout), the error is the fetch's, not ours.
+      outcome = e instanceof SyncAbortedError || signal?.aborted ? 'aborted' : 'failed';
       error = (e as Error).message;
       logger[outcome === 'aborted' ? 'warn' : 'error'](`sync "${sync.id}" ${outcome}: ${error}`);
     }
