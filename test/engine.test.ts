@@ -10,6 +10,7 @@ import jiraSyncPlugin from '../src';
 import { createKnexIssueSnapshotReader } from '../src/store';
 import { compareWithJira, formatDifferences } from '../src/sync/compare';
 import type { JiraIssue } from '../src/jira/types';
+import { simInstanceAppConfig } from './support/harness';
 
 jest.setTimeout(180_000);
 
@@ -72,13 +73,7 @@ describe.each(databases.eachSupportedId())('full, incremental and reconciling ru
         mockServices.rootConfig.factory({
           data: {
             jiraSync: {
-              instances: [
-                {
-                  name: 'sim',
-                  baseUrl: sim.url,
-                  auth: { type: 'basic', email: sim.credentials.email, apiToken: sim.credentials.apiToken },
-                },
-              ],
+              instances: [simInstanceAppConfig(sim)],
               spec: { path: spec },
               completeness: { enabled: false },
             },

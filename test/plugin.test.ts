@@ -8,6 +8,7 @@ import jiraSyncPlugin from '../src';
 import { createKnexIssueSnapshotReader } from '../src/store';
 import { compareWithJira } from '../src/sync/compare';
 import type { JiraIssue } from '../src/jira/types';
+import { simInstanceAppConfig } from './support/harness';
 
 jest.setTimeout(120_000);
 
@@ -23,14 +24,7 @@ function writeSpec(text: string) {
 function jiraSyncConfig(sim: JiraSimulator, specPath: string) {
   return {
     jiraSync: {
-      instances: [
-        {
-          name: 'sim',
-          baseUrl: sim.url,
-          auth: { type: 'basic', email: sim.credentials.email, apiToken: sim.credentials.apiToken },
-          webhookSecret: 'hook-secret',
-        },
-      ],
+      instances: [simInstanceAppConfig(sim, { webhookSecret: 'hook-secret' })],
       spec: { path: specPath },
     },
   };

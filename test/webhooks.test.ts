@@ -6,6 +6,7 @@ import { mockServices, startTestBackend, TestDatabases } from '@backstage/backen
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { startJiraSimulator, type JiraSimulator } from '../dev/simulator';
 import jiraSyncPlugin from '../src';
+import { simInstanceAppConfig } from './support/harness';
 
 jest.setTimeout(120_000);
 
@@ -35,7 +36,7 @@ describe.each(databases.eachSupportedId())('webhooks from the simulator into a r
         mockServices.rootConfig.factory({
           data: {
             jiraSync: {
-              instances: [{ name: 'sim', baseUrl: sim.url, auth: { type: 'basic', email: sim.credentials.email, apiToken: sim.credentials.apiToken }, webhookSecret: SECRET }],
+              instances: [simInstanceAppConfig(sim, { webhookSecret: SECRET })],
               spec: { path: specFile([first]) },
             },
           },

@@ -6,6 +6,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startJiraSimulator, type JiraSimulator, type TruthIssue } from '../../dev/simulator';
 import jiraSyncPlugin from '../../src';
+import { simInstanceAppConfig } from '../support/harness';
 import { formatHours } from '../../frontend/src/components/EntityJiraSyncCard/format';
 import { bundleHarness, startAppServer, type AppServer } from './appServer';
 
@@ -67,13 +68,7 @@ describe('the entity card in a browser', () => {
         mockServices.rootConfig.factory({
           data: {
             jiraSync: {
-              instances: [
-                {
-                  name: 'sim',
-                  baseUrl: sim.url,
-                  auth: { type: 'basic', email: sim.credentials.email, apiToken: sim.credentials.apiToken },
-                },
-              ],
+              instances: [simInstanceAppConfig(sim)],
               spec: { path: specPath },
             },
           },

@@ -7,7 +7,7 @@ import { mockServices, startTestBackend, TestDatabases } from '@backstage/backen
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import jiraSyncPlugin from '../../src';
 import { syncTaskId } from '../../src/sync';
-import { startHarness, syncDefinition, type Harness } from '../support/harness';
+import { simInstanceAppConfig, startHarness, syncDefinition, type Harness } from '../support/harness';
 import { chaosSize, sample, seededRandom, startVersionSampler } from './inprocSupport';
 
 jest.setTimeout(chaosSize(120_000, 900_000));
@@ -45,13 +45,7 @@ describe.each(databases.eachSupportedId())('webhook storm during a full sync on 
         mockServices.rootConfig.factory({
           data: {
             jiraSync: {
-              instances: [{
-                name: 'sim',
-                baseUrl: sim.url,
-                auth: { type: 'basic', email: sim.credentials.email, apiToken: sim.credentials.apiToken },
-                webhookSecret: SECRET,
-                rateLimit: { requestsPerSecond: 1000 },
-              }],
+              instances: [simInstanceAppConfig(sim, { webhookSecret: SECRET, rateLimit: { requestsPerSecond: 1000 } })],
               spec: { path: specPath },
             },
           },

@@ -14,6 +14,7 @@ import type { JiraSimulator } from '../../dev/simulator';
 import jiraSyncPlugin from '../../src';
 import { ALERTS_TASK_ID, completenessTaskId } from '../../src/ops';
 import { syncTaskId } from '../../src/sync';
+import { simInstanceAppConfig } from '../support/harness';
 
 export const SYNC_ID = 'alpha';
 export const TEAM = 'group:default/team-alpha';
@@ -67,13 +68,12 @@ export async function startOpsBackend(options: {
       data: {
         jiraSync: {
           instances: [
-            {
-              name: 'sim',
-              baseUrl: options.baseUrl ?? sim.url,
+            simInstanceAppConfig(sim, {
+              ...(options.baseUrl && { baseUrl: options.baseUrl }),
               ...(sim.deployment === 'datacenter' && { deployment: 'datacenter' }),
-              auth: options.auth ?? { type: 'basic', email: sim.credentials.email, apiToken: sim.credentials.apiToken },
+              ...(options.auth && { auth: options.auth }),
               rateLimit: { requestsPerSecond: 1000, maxAttempts: 2 },
-            },
+            }),
           ],
           spec: { path: spec },
           // No initial delay: the sync runs once at start-up; ops tasks are delayed and triggered by the tests.

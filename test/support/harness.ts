@@ -55,6 +55,16 @@ export function instanceConfig(sim: JiraSimulator, overrides: Partial<JiraInstan
   };
 }
 
+/** The simulator as an entry of `jiraSync.instances` in app-config, for tests that start the plugin. */
+export function simInstanceAppConfig(sim: JiraSimulator, extra: Record<string, unknown> = {}) {
+  return {
+    name: 'sim',
+    baseUrl: sim.url,
+    auth: { type: 'basic', email: sim.credentials.email, apiToken: sim.credentials.apiToken },
+    ...extra,
+  };
+}
+
 export interface Harness {
   sim: JiraSimulator;
   knex: Knex;
