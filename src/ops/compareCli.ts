@@ -2,13 +2,12 @@
  * `jira-sync compare`: the completeness check, run by an operator against the configured database
  * and Jira, read-only. Exit 0 when the copy equals Jira, 1 on differences, 2 when it cannot compare.
  */
-import { readFile } from 'node:fs/promises';
-import { parse } from 'yaml';
+import { resolve } from 'node:path';
 import type { Knex } from 'knex';
-import { ConfigReader, type Config } from '@backstage/config';
+import type { Config } from '@backstage/config';
+import { ConfigSources, StaticConfigSource } from '@backstage/config-loader';
 import type { LifecycleService, LoggerService } from '@backstage/backend-plugin-api';
 import { DatabaseManager } from '@backstage/backend-defaults/database';
-import type { JsonObject } from '@backstage/types';
 import { readJiraSyncConfig, JiraSyncConfigError } from '../config/readJiraSyncConfig';
 import { loadSyncSpec, SpecError, formatProblem } from '../spec/parseSyncSpec';
 import type { SyncDefinition } from '../spec/types';
@@ -16,6 +15,7 @@ import { createJiraClients } from '../jira/clientRegistry';
 import { createKnexSyncStore } from '../store/KnexSyncStore';
 import { createKnexIssueSnapshotReader } from '../store/KnexIssueSnapshotReader';
 import { createKnexOpsStore } from '../store/KnexOpsStore';
+import { isSqlite } from '../store/rows';
 import type { CompletenessCheckResult } from '../store/types';
 import { formatDifferences } from '../sync/compare';
 import { CompletenessCheck } from './CompletenessCheck';
@@ -49,33 +49,20 @@ function parseArgs(argv: string[]): CompareArgs | string {
   return args.configs.length ? args : '--config is required';
 }
 
-/** `${NAME}` in string values reads the environment, as Backstage's config loader does (`$${` escapes). */
-function substituteEnv(value: unknown, file: string): unknown {
-  if (typeof value === 'string') {
-    return value.replace(/\$(\$?)\{([^}]+)\}/g, (whole, escaped: string, name: string) => {
-      if (escaped) return whole.slice(1);
-      const found = process.env[name.trim()];
-      if (found === undefined) throw new Error(`${file}: environment variable ${name.trim()} is not set`);
-      return found;
-    });
-  }
-  if (Array.isArray(value)) return value.map(v => substituteEnv(v, file));
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substituteEnv(v, file)]));
-  }
-  return value;
-}
-
-/** The app-config files, later ones overriding earlier ones, plus settings that keep the database untouched. */
-async function readAppConfig(files: string[]): Promise<Config> {
-  const configs = [];
-  for (const file of files) {
-    configs.push({ context: file, data: substituteEnv(parse(await readFile(file, 'utf8')) ?? {}, file) as JsonObject });
-  }
+/**
+ * The app-config files read as the backend reads them (`${VAR}`, `$file`, `$include`; later files
+ * override earlier ones), plus settings that keep the database untouched.
+ */
+async function readAppConfig(files: string[]) {
   // Never create a missing database or schema: there would be nothing to compare in it anyway.
   const noCreate = { ensureExists: false, ensureSchemaExists: false };
-  configs.push({ context: 'jira-sync compare', data: { backend: { database: { ...noCreate, plugin: { [PLUGIN_ID]: noCreate } } } } });
-  return ConfigReader.fromConfigs(configs);
+  const source = ConfigSources.merge([
+    ConfigSources.defaultForTargets({ targets: files.map(file => ({ type: 'path' as const, target: resolve(file) })) }),
+    StaticConfigSource.create({ context: 'jira-sync compare', data: { backend: { database: { ...noCreate, plugin: { [PLUGIN_ID]: noCreate } } } } }),
+  ]);
+  const config = await ConfigSources.toConfig(source);
+  config.close(); // Read once: no file watching.
+  return config;
 }
 
 /** Warnings and errors (the Jira client's retries, rate limits) on stderr; secrets are already redacted. */
@@ -98,7 +85,7 @@ const noLifecycle: LifecycleService = { addStartupHook() {}, addShutdownHook() {
  * writes in a READ ONLY transaction, SQLite with `query_only`.
  */
 async function readOnly<T>(knex: Knex, body: (trx: Knex) => Promise<T>): Promise<T> {
-  const sqlite = String(knex.client.config.client).includes('sqlite');
+  const sqlite = isSqlite(knex);
   const trx = await knex.transaction({ readOnly: !sqlite });
   try {
     if (sqlite) await trx.raw('PRAGMA query_only = ON');
