@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import knexFactory, { type Knex } from 'knex';
 import { createBackend } from '@backstage/backend-defaults';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { freePort } from '../../dev/freePort';
 import { startJiraSimulator, type JiraSimulator } from '../../dev/simulator';
 import { createKnexSyncStore } from '../../src/store';
 import { toIssueVersion } from '../../src/sync/transform';
@@ -160,17 +161,6 @@ function appConfig(db: Db, dataDir: string, port: number, sim: JiraSimulator, sp
     '  completeness: { enabled: false }',
     '',
   ].join('\n');
-}
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 async function dropPostgresDatabase() {

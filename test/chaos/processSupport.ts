@@ -2,11 +2,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import { stringify } from 'yaml';
+import { freePort } from '../../dev/freePort';
 import type { JiraSimulator } from '../../dev/simulator';
 import { createKnexIssueSnapshotReader } from '../../src/store';
 import { compareWithJira, formatDifferences } from '../../src/sync/compare';
@@ -23,17 +23,6 @@ const TSX = join(ROOT, 'node_modules/.bin/tsx');
 const ENTRY = join(__dirname, 'backendProcess.ts');
 
 export const sleep = (ms: number) => new Promise(resolvePromise => setTimeout(resolvePromise, ms));
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePromise, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePromise(port));
-    });
-  });
-}
 
 export type ChaosDatabase =
   | { client: 'better-sqlite3'; directory: string }
