@@ -2,12 +2,11 @@
  * `jira-sync compare`: the completeness check, run by an operator against the configured database
  * and Jira, read-only. Exit 0 when the copy equals Jira, 1 on differences, 2 when it cannot compare.
  */
-import { resolve } from 'node:path';
 import type { Knex } from 'knex';
 import type { Config } from '@backstage/config';
-import { ConfigSources, StaticConfigSource } from '@backstage/config-loader';
 import type { LifecycleService, LoggerService } from '@backstage/backend-plugin-api';
 import { DatabaseManager } from '@backstage/backend-defaults/database';
+import { readAppConfigFiles } from '../config/readAppConfigFiles';
 import { readJiraSyncConfig, JiraSyncConfigError } from '../config/readJiraSyncConfig';
 import { loadSyncSpec, SpecError, formatProblem } from '../spec/parseSyncSpec';
 import type { SyncDefinition } from '../spec/types';
@@ -49,20 +48,11 @@ function parseArgs(argv: string[]): CompareArgs | string {
   return args.configs.length ? args : '--config is required';
 }
 
-/**
- * The app-config files read as the backend reads them (`${VAR}`, `$file`, `$include`; later files
- * override earlier ones), plus settings that keep the database untouched.
- */
-async function readAppConfig(files: string[]) {
+/** The app-config files, plus settings that keep the database untouched. */
+function readAppConfig(files: string[]) {
   // Never create a missing database or schema: there would be nothing to compare in it anyway.
   const noCreate = { ensureExists: false, ensureSchemaExists: false };
-  const source = ConfigSources.merge([
-    ConfigSources.defaultForTargets({ targets: files.map(file => ({ type: 'path' as const, target: resolve(file) })) }),
-    StaticConfigSource.create({ context: 'jira-sync compare', data: { backend: { database: { ...noCreate, plugin: { [PLUGIN_ID]: noCreate } } } } }),
-  ]);
-  const config = await ConfigSources.toConfig(source);
-  config.close(); // Read once: no file watching.
-  return config;
+  return readAppConfigFiles(files, { backend: { database: { ...noCreate, plugin: { [PLUGIN_ID]: noCreate } } } });
 }
 
 /** Warnings and errors (the Jira client's retries, rate limits) on stderr; secrets are already redacted. */

@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { parse } from 'yaml';
+import { readAppConfigFiles } from '../config/readAppConfigFiles';
 import { loadSyncSpec, SpecError, formatProblem } from './parseSyncSpec';
 import { runCompare } from '../ops/compareCli';
 
@@ -15,8 +14,8 @@ const USAGE = [
 
 /** Instance names from an app-config file, for the unknown-instance check. */
 async function instancesFrom(configPath: string): Promise<string[]> {
-  const config = parse(await readFile(configPath, 'utf8')) as { jiraSync?: { instances?: Array<{ name?: unknown }> } };
-  return (config?.jiraSync?.instances ?? []).map(i => String(i.name));
+  const config = await readAppConfigFiles([configPath]);
+  return (config.getOptionalConfigArray('jiraSync.instances') ?? []).map(i => i.getString('name'));
 }
 
 /** `jira-sync validate`: exit 0 with a summary, or 1 with every located problem; `jira-sync compare`: see ops/compareCli. */
