@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Knex } from 'knex';
@@ -12,10 +12,9 @@ import {
   connectTo,
   databaseExists,
   differencesFromTruth,
-  dropDatabase,
   duplicateRows,
   hotJournal,
-  killAllBackends,
+  releaseChaosResources,
   listRuns,
   lockFreeableAt,
   mutateJira,
@@ -65,13 +64,7 @@ describe.each(databases)('a backend killed with SIGKILL mid-sync and restarted o
   let database: ChaosDatabase | undefined;
   const dirs: string[] = [];
 
-  afterAll(async () => {
-    await killAllBackends();
-    await knex?.destroy();
-    await sim?.close();
-    if (database) await dropDatabase(database);
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => releaseChaosResources({ sim, knex, database, dirs }));
 
   /** The next process starts once the killed one's lock has expired: its janitor frees a dead lock at start-up, then only every minute. */
   async function waitForDeadLock() {

@@ -1,7 +1,7 @@
 /** Shared parts of the process-level chaos tests: backend child processes, their config, waiting, checking. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
@@ -295,6 +295,15 @@ export class BackendProcess {
 /** Kills every backend still running (afterAll). */
 export async function killAllBackends(): Promise<void> {
   await Promise.all([...live].map(backend => backend.kill()));
+}
+
+/** Everything a process chaos test holds, released after it whatever happened: children, connections, databases, folders. */
+export async function releaseChaosResources(held: { sim?: JiraSimulator; knex?: Knex; database?: ChaosDatabase; dirs: string[] }) {
+  await killAllBackends();
+  await held.knex?.destroy();
+  await held.sim?.close();
+  if (held.database) await dropDatabase(held.database);
+  for (const dir of held.dirs) rmSync(dir, { recursive: true, force: true });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Knex } from 'knex';
@@ -12,9 +12,8 @@ import {
   chaosDatabase,
   connectTo,
   differencesFromTruth,
-  dropDatabase,
   duplicateRows,
-  killAllBackends,
+  releaseChaosResources,
   listRuns,
   lockFreeableAt,
   mutateJira,
@@ -59,13 +58,7 @@ describe('two backend replicas on one PostgreSQL database', () => {
   let database: ChaosDatabase | undefined;
   const dirs: string[] = [];
 
-  afterAll(async () => {
-    await killAllBackends();
-    await knex?.destroy();
-    await sim?.close();
-    if (database) await dropDatabase(database);
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => releaseChaosResources({ sim, knex, database, dirs }));
 
   it('never overlap runs of the sync; when the running replica is killed, the other finishes after its lock expires; the database equals Jira', async () => {
     const began = Date.now();
