@@ -1,6 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Entity } from '@backstage/catalog-model';
 import { startJiraSimulator, type JiraSimulator } from './simulator';
 
 // Overridable so a test can run the quick start beside another backend.
@@ -9,19 +8,15 @@ const PORT = process.env.JIRA_SYNC_DEV_PORT ?? '7007';
 const DEV_TOKEN = 'jira-sync-dev-token-change-me';
 const WEBHOOK_SECRET = 'jira-sync-dev-webhook-secret';
 const BACKEND = `http://localhost:${PORT}`;
+/** The simulator's projects are ALPHA, BETA and GAMMA, as dev/catalog-info.yaml expects. */
+const SIMULATOR_CATALOG = resolve(__dirname, 'catalog-info.yaml');
+/** The entity whose page `npm start` points at. */
+const FIRST_ENTITY = { kind: 'component', namespace: 'default' };
 
 interface DevJira {
-  entities: Entity[];
-  /** Called once the backend listens: waits for the first sync, then prints where to look. */
+  /** Called once the backend listens: waits for the first sync and the catalog, then prints where to look. */
   afterStart(): Promise<void>;
 }
-
-const component = (name: string, annotations: Record<string, string>): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: { name, namespace: 'default', annotations },
-  spec: { type: 'service', lifecycle: 'production', owner: 'team-a' },
-});
 
 /**
  * Prepares what `npm start` runs against: the Jira simulator with live edits and webhooks, or a
@@ -36,6 +31,7 @@ export async function prepareDevJira(): Promise<DevJira> {
 
   let projects: string[];
   let sim: JiraSimulator | undefined;
+  let firstEntity: string;
   if (process.env.JIRA_BASE_URL) {
     projects = (process.env.JIRA_PROJECTS ?? '').split(',').map(p => p.trim()).filter(Boolean);
     if (!projects.length || !process.env.JIRA_EMAIL || !process.env.JIRA_API_TOKEN) {
@@ -45,6 +41,8 @@ export async function prepareDevJira(): Promise<DevJira> {
     process.env.JIRA_SYNC_DEV_BASE_URL = process.env.JIRA_BASE_URL;
     process.env.JIRA_SYNC_DEV_EMAIL = process.env.JIRA_EMAIL;
     process.env.JIRA_SYNC_DEV_API_TOKEN = process.env.JIRA_API_TOKEN;
+    process.env.JIRA_SYNC_DEV_CATALOG = writeProjectCatalog(projects);
+    firstEntity = projectComponentName(projects[0]);
   } else {
     sim = await startJiraSimulator({
       seed: 1,
@@ -57,6 +55,8 @@ export async function prepareDevJira(): Promise<DevJira> {
     process.env.JIRA_SYNC_DEV_BASE_URL = sim.url;
     process.env.JIRA_SYNC_DEV_EMAIL = sim.credentials.email;
     process.env.JIRA_SYNC_DEV_API_TOKEN = sim.credentials.apiToken;
+    process.env.JIRA_SYNC_DEV_CATALOG = SIMULATOR_CATALOG;
+    firstEntity = 'alpha-service';
     console.log(`[dev] Jira simulator at ${sim.url} with ${sim.data.all().length} issues in ${projects.join(', ')}`);
   }
   const instance = process.env.JIRA_SYNC_DEV_INSTANCE!;
@@ -73,20 +73,37 @@ export async function prepareDevJira(): Promise<DevJira> {
   writeFileSync(specPath, `# Written by dev/devJira.ts for npm start\nsyncs:\n${syncs.join('\n')}\n`);
   process.env.JIRA_SYNC_DEV_SPEC = specPath;
 
-  const entities = [
-    component(`${first.toLowerCase()}-service`, { 'jira/project-key': first }),
-    ...(second ? [component(`${second.toLowerCase()}-frontend`, { 'jira/project-key': second, 'jira/label': 'frontend' })] : []),
-    ...(rest.length ? [component('platform', { 'jira/project-key': rest.join(',') })] : []),
-  ];
-
   return {
-    entities,
     async afterStart() {
       if (sim) startLiveEdits(sim, instance);
       await waitForFirstSyncs();
-      printWhereToLook(entities);
+      await waitForCatalogEntity(firstEntity);
+      printWhereToLook(firstEntity, first);
     },
   };
+}
+
+const projectComponentName = (projectKey: string) => `${projectKey.toLowerCase()}-project`;
+
+/** With a real Jira, one component per synced project, in the data directory. */
+function writeProjectCatalog(projects: string[]): string {
+  const path = join(DATA_DIR, 'catalog-info.yaml');
+  const documents = projects.map(key =>
+    [
+      'apiVersion: backstage.io/v1alpha1',
+      'kind: Component',
+      'metadata:',
+      `  name: ${projectComponentName(key)}`,
+      '  annotations:',
+      `    jira/project-key: ${key}`,
+      'spec:',
+      '  type: service',
+      '  lifecycle: production',
+      '  owner: guests',
+    ].join('\n'),
+  );
+  writeFileSync(path, `# Written by dev/devJira.ts for npm start\n${documents.join('\n---\n')}\n`);
+  return path;
 }
 
 /** Keeps the simulator busy like a real team: edits, transitions, new issues, delivered as webhooks. */
@@ -106,18 +123,12 @@ function startLiveEdits(sim: JiraSimulator, instance: string) {
   timer.unref();
 }
 
-async function waitForFirstSyncs() {
-  const started = Date.now();
+/** Polls `url` with the dev token until `done` accepts the answer. */
+async function waitFor<T>(url: string, done: (body: T) => boolean): Promise<void> {
   for (;;) {
     try {
-      const response = await fetch(`${BACKEND}/api/jira-sync/syncs`, { headers: { authorization: `Bearer ${DEV_TOKEN}` } });
-      if (response.ok) {
-        const body = (await response.json()) as { items: Array<{ id: string; lastSuccessAt: string | null }> };
-        if (body.items.length && body.items.every(s => s.lastSuccessAt)) {
-          console.log(`[dev] first syncs done in ${Math.round((Date.now() - started) / 1000)} s`);
-          return;
-        }
-      }
+      const response = await fetch(url, { headers: { authorization: `Bearer ${DEV_TOKEN}` } });
+      if (response.ok && done((await response.json()) as T)) return;
     } catch {
       // The backend is still starting.
     }
@@ -125,18 +136,34 @@ async function waitForFirstSyncs() {
   }
 }
 
-function printWhereToLook(entities: Entity[]) {
+async function waitForFirstSyncs() {
+  const started = Date.now();
+  await waitFor<{ items: Array<{ lastSuccessAt: string | null }> }>(
+    `${BACKEND}/api/jira-sync/syncs`,
+    body => body.items.length > 0 && body.items.every(s => s.lastSuccessAt),
+  );
+  console.log(`[dev] first syncs done in ${Math.round((Date.now() - started) / 1000)} s`);
+}
+
+/** The catalog reads dev/catalog-info.yaml on its own schedule; the entity page needs the entity. */
+async function waitForCatalogEntity(name: string) {
+  await waitFor(`${BACKEND}/api/catalog/entities/by-name/${FIRST_ENTITY.kind}/${FIRST_ENTITY.namespace}/${name}`, () => true);
+}
+
+function printWhereToLook(entity: string, project: string) {
   const auth = `-H 'Authorization: Bearer ${DEV_TOKEN}'`;
-  const entity = entities[0].metadata.name;
-  const project = entities[0].metadata.annotations!['jira/project-key'];
+  const { kind, namespace } = FIRST_ENTITY;
   console.log(
     [
+      '',
+      `[dev] Backstage is at ${BACKEND} (sign in as guest). The card on an entity page:`,
+      `  ${BACKEND}/catalog/${namespace}/${kind}/${entity}`,
       '',
       '[dev] jira-sync is running. Try:',
       `  curl -s ${auth} '${BACKEND}/api/jira-sync/syncs'`,
       `  curl -s ${auth} '${BACKEND}/api/jira-sync/issues?project=${project}&limit=5'`,
-      `  curl -s ${auth} '${BACKEND}/api/jira-sync/entities/component/default/${entity}/issues?statusCategory=open&limit=5'`,
-      `  curl -s ${auth} '${BACKEND}/api/jira-sync/entities/component/default/${entity}/metrics'`,
+      `  curl -s ${auth} '${BACKEND}/api/jira-sync/entities/${kind}/${namespace}/${entity}/issues?statusCategory=open&limit=5'`,
+      `  curl -s ${auth} '${BACKEND}/api/jira-sync/entities/${kind}/${namespace}/${entity}/metrics'`,
       `  curl -s ${auth} '${BACKEND}/api/jira-sync/issues/${project}-1/changelog'`,
       '',
     ].join('\n'),

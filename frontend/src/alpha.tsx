@@ -8,7 +8,7 @@ import {
 } from '@backstage/frontend-plugin-api';
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { jiraSyncApiRef } from './api/JiraSyncApi';
-import { JiraSyncClient } from './api/JiraSyncClient';
+import { JiraSyncClient } from '@jira-sync/backstage-plugin-jira-sync-common';
 import { isJiraSyncAvailable } from './annotations';
 
 /** The {@link JiraSyncClient} as an API extension of the new frontend system. @alpha */

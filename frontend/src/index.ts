@@ -15,6 +15,21 @@ export {
   projectKeysOf,
 } from './annotations';
 export { jiraSyncApiRef } from './api/JiraSyncApi';
-export type { JiraSyncApi } from './api/JiraSyncApi';
-export { JiraSyncClient } from './api/JiraSyncClient';
-export * from './api/types';
+// The API's client and types live in the common package; re-exported so apps need one import.
+export { JiraSyncClient } from '@jira-sync/backstage-plugin-jira-sync-common';
+export type {
+  DurationStats,
+  EntityIssues,
+  EntityIssuesQuery,
+  EntityName,
+  FlowMetrics,
+  Issue,
+  IssueCounts,
+  JiraSyncApi,
+  JiraUser,
+  StatusCategory,
+  StatusCategoryFilter,
+  SyncHealthStatus,
+  SyncRun,
+  SyncStatus,
+} from '@jira-sync/backstage-plugin-jira-sync-common';

@@ -6,7 +6,7 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { jiraSyncApiRef } from './api/JiraSyncApi';
-import { JiraSyncClient } from './api/JiraSyncClient';
+import { JiraSyncClient } from '@jira-sync/backstage-plugin-jira-sync-common';
 
 /** The jira-sync plugin for apps on the legacy frontend system. @public */
 export const jiraSyncPlugin = createPlugin({

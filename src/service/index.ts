@@ -1,14 +1,6 @@
 export { createRouter } from './router';
 export type { RouterOptions } from './router';
-export {
-  jiraSyncIssueReadPermission,
-  jiraSyncSyncReadPermission,
-  jiraSyncRunTriggerPermission,
-  jiraSyncDeadLetterRetryPermission,
-  jiraSyncPermissions,
-  jiraSyncAuthPolicies,
-  registerPermissions,
-} from './permissions';
+export { jiraSyncAuthPolicies, registerPermissions } from './permissions';
 export { createSchedulerTaskStateReader } from './schedulerTaskStates';
 export type { SchedulerTaskState, SchedulerTaskStateReader } from './schedulerTaskStates';
 export { loadOpenApiDocument } from './openapiDocument';

@@ -5,39 +5,8 @@ import type {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult, createPermission, type BasicPermission } from '@backstage/plugin-permission-common';
-
-/** Reading synced issues, their changelogs and flow metrics. */
-export const jiraSyncIssueReadPermission = createPermission({
-  name: 'jira-sync.issue.read',
-  attributes: { action: 'read' },
-});
-
-/** Reading sync status, runs and dead letters (operational data, separate from issue content). */
-export const jiraSyncSyncReadPermission = createPermission({
-  name: 'jira-sync.sync.read',
-  attributes: { action: 'read' },
-});
-
-/** Starting a sync run now. */
-export const jiraSyncRunTriggerPermission = createPermission({
-  name: 'jira-sync.sync.trigger',
-  attributes: { action: 'update' },
-});
-
-/** Fetching a dead-lettered issue again. */
-export const jiraSyncDeadLetterRetryPermission = createPermission({
-  name: 'jira-sync.dead-letter.retry',
-  attributes: { action: 'update' },
-});
-
-/** Every permission of the plugin, for `permissionsRegistry.addPermissions(...)`. */
-export const jiraSyncPermissions: BasicPermission[] = [
-  jiraSyncIssueReadPermission,
-  jiraSyncSyncReadPermission,
-  jiraSyncRunTriggerPermission,
-  jiraSyncDeadLetterRetryPermission,
-];
+import { AuthorizeResult, type BasicPermission } from '@backstage/plugin-permission-common';
+import { jiraSyncPermissions } from '@jira-sync/backstage-plugin-jira-sync-common';
 
 export function registerPermissions(permissionsRegistry: Pick<PermissionsRegistryService, 'addPermissions'>) {
   permissionsRegistry.addPermissions(jiraSyncPermissions);

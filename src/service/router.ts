@@ -34,8 +34,8 @@ import {
   jiraSyncIssueReadPermission,
   jiraSyncRunTriggerPermission,
   jiraSyncSyncReadPermission,
-  requirePermission,
-} from './permissions';
+} from '@jira-sync/backstage-plugin-jira-sync-common';
+import { requirePermission } from './permissions';
 import type { SchedulerTaskStateReader } from './schedulerTaskStates';
 import { serializeDeadLetter, serializeHistory, serializeIssue, serializeIssueDetail, serializeRun } from './serialize';
 import { syncStatuses, type SyncStatusSources } from './syncStatus';

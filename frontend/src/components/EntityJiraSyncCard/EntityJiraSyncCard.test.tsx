@@ -4,9 +4,15 @@ import type { Entity } from '@backstage/catalog-model';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { JiraSyncApi, jiraSyncApiRef } from '../../api/JiraSyncApi';
-import { JiraSyncClient } from '../../api/JiraSyncClient';
-import type { EntityIssues, FlowMetrics, Issue, SyncStatus } from '../../api/types';
+import {
+  JiraSyncClient,
+  type EntityIssues,
+  type FlowMetrics,
+  type Issue,
+  type JiraSyncApi,
+  type SyncStatus,
+} from '@jira-sync/backstage-plugin-jira-sync-common';
+import { jiraSyncApiRef } from '../../api/JiraSyncApi';
 import { EntityJiraSyncCard } from './EntityJiraSyncCard';
 
 const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();

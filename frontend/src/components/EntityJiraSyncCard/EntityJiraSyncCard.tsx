@@ -30,7 +30,7 @@ import type {
   Issue,
   StatusCategory,
   SyncStatus,
-} from '../../api/types';
+} from '@jira-sync/backstage-plugin-jira-sync-common';
 import {
   JIRA_COMPONENT_ANNOTATION,
   JIRA_LABEL_ANNOTATION,

@@ -1,4 +1,4 @@
-import type { FlowMetrics } from '../../api/types';
+import type { FlowMetrics } from '@jira-sync/backstage-plugin-jira-sync-common';
 
 const WIDTH = 132;
 const HEIGHT = 32;

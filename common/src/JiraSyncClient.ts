@@ -1,4 +1,3 @@
-import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type { JiraSyncApi } from './JiraSyncApi';
 import type {
@@ -8,14 +7,24 @@ import type {
   FlowMetrics,
 } from './types';
 
-/** {@link JiraSyncApi} over HTTP: finds the backend through discovery, calls it with the app's fetch (which adds the user's token). @public */
-export class JiraSyncClient implements JiraSyncApi {
-  private readonly discoveryApi: DiscoveryApi;
-  private readonly fetchApi: FetchApi;
+/**
+ * What the client needs: the frontend's discoveryApi and fetchApi fit, and so does a backend's
+ * discovery service with a fetch that adds service credentials. @public
+ */
+export interface JiraSyncClientOptions {
+  discoveryApi: { getBaseUrl(pluginId: string): Promise<string> };
+  /** Defaults to the global fetch (no credentials added). */
+  fetchApi?: { fetch: typeof fetch };
+}
 
-  constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
+/** {@link JiraSyncApi} over HTTP: finds the backend through discovery, calls it with the given fetch (the app's adds the user's token). @public */
+export class JiraSyncClient implements JiraSyncApi {
+  private readonly discoveryApi: JiraSyncClientOptions['discoveryApi'];
+  private readonly fetchApi: { fetch: typeof fetch };
+
+  constructor(options: JiraSyncClientOptions) {
     this.discoveryApi = options.discoveryApi;
-    this.fetchApi = options.fetchApi;
+    this.fetchApi = options.fetchApi ?? { fetch: (input, init) => fetch(input, init) };
   }
 
   async getEntityIssues(entity: EntityName, query: EntityIssuesQuery = {}): Promise<EntityIssues> {

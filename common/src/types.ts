@@ -1,6 +1,6 @@
 /*
- * The read API's shapes, written from src/service/openapi.yaml (the contract with the backend).
- * Only what the card reads; the frontend never imports the backend package.
+ * The read API's shapes, written from the backend's src/service/openapi.yaml (the contract).
+ * Frontends and other plugins import these instead of the backend package.
  */
 
 /** Jira's status category: to do, in progress, done. @public */
