@@ -1,36 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { killAllChildProcessGroups } from './support/childProcess';
+import { startDevBackend, type DevBackend } from './support/devBackend';
 
-jest.setTimeout(240_000);
-
-const root = resolve(__dirname, '..');
-const PORT = '7391';
-
-/** Runs the README's `npm start` and reads what it prints until the curl commands appear. */
-function startDevBackend(dataDir: string): { child: ChildProcess; output: () => string; ready: Promise<string[]> } {
-  const child = spawn('npm', ['start'], {
-    cwd: root,
-    env: { ...process.env, JIRA_SYNC_DEV_PORT: PORT, JIRA_SYNC_DEV_DATA_DIR: dataDir, JIRA_SYNC_DEV_ISSUES: '600', FORCE_COLOR: '0' },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let text = '';
-  const ready = new Promise<string[]>((resolvePromise, reject) => {
-    const onData = (chunk: Buffer) => {
-      text += chunk.toString();
-      const at = text.indexOf('[dev] jira-sync is running. Try:');
-      if (at >= 0 && /\n\s*\n/.test(text.slice(at))) {
-        resolvePromise(text.slice(at).split('\n').filter(line => line.trim().startsWith('curl ')).map(line => line.trim()));
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', code => reject(new Error(`npm start exited with ${code} before it was ready:\n${text.slice(-3000)}`)));
-  });
-  return { child, output: () => text, ready };
-}
+jest.setTimeout(300_000);
 
 /** `curl -s -H 'Authorization: Bearer X' 'URL'` → fetch, exactly as the README prints it. */
 async function runCurl(command: string) {
@@ -40,33 +11,25 @@ async function runCurl(command: string) {
   return { status: response.status, body: (await response.json()) as any };
 }
 
-describe('the README quick start', () => {
-  let dev: ReturnType<typeof startDevBackend> | undefined;
-  let dataDir: string;
+describe('the README quick start (npm start)', () => {
+  let dev: DevBackend;
 
-  beforeAll(() => {
-    dataDir = mkdtempSync(join(tmpdir(), 'jira-sync-quickstart-'));
+  beforeAll(async () => {
+    dev = await startDevBackend();
   });
 
-  afterAll(() => {
-    if (dev?.child.pid) {
-      try {
-        process.kill(-dev.child.pid, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    }
-    rmSync(dataDir, { recursive: true, force: true });
+  afterAll(async () => {
+    await dev?.dispose();
+    await killAllChildProcessGroups();
   });
 
-  it('npm start syncs the simulator and answers the curl commands it prints', async () => {
-    dev = startDevBackend(dataDir);
-    const commands = await dev.ready;
-    expect(commands).toHaveLength(5);
-    expect(dev.output()).toMatch(/first syncs done in \d+ s/);
-    expect(dev.output()).toMatch(/starting a full sweep of ~\d+ issues/);
+  it('syncs the simulator and answers the curl commands it prints', async () => {
+    const output = dev.process.output();
+    expect(dev.curlCommands).toHaveLength(5);
+    expect(output).toMatch(/first syncs done in \d+ s/);
+    expect(output).toMatch(/starting a full sweep of ~\d+ issues/);
 
-    const [syncs, issues, entityIssues, metrics, changelog] = await Promise.all(commands.map(runCurl));
+    const [syncs, issues, entityIssues, metrics, changelog] = await Promise.all(dev.curlCommands.map(runCurl));
     expect(syncs.status).toBe(200);
     expect(syncs.body.items.map((s: { id: string }) => s.id).sort()).toEqual(['core', 'live']);
     expect(syncs.body.items.every((s: { lastRun: { outcome: string } }) => s.lastRun.outcome === 'succeeded')).toBe(true);
@@ -85,5 +48,27 @@ describe('the README quick start', () => {
 
     expect(changelog.status).toBe(200);
     expect(Array.isArray(changelog.body.items)).toBe(true);
+  });
+
+  it('serves the Backstage app beside the API and prints the page of an annotated entity', async () => {
+    expect(dev.entityPageUrl).toBe(`${dev.url}/catalog/default/component/alpha-service`);
+    const page = await fetch(dev.entityPageUrl);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await page.text()).toContain('<div id="root">');
+
+    // The entity comes from dev/catalog-info.yaml through the real catalog backend.
+    const entity = await fetch(`${dev.url}/api/catalog/entities/by-name/component/default/alpha-service`, {
+      headers: { authorization: `Bearer ${dev.token}` },
+    });
+    expect(entity.status).toBe(200);
+    expect((await entity.json()).metadata.annotations['jira/project-key']).toBe('ALPHA');
+  });
+
+  it('stops on Ctrl-C without an abort', async () => {
+    const status = await dev.stop();
+    const output = dev.process.output();
+    expect(output).not.toMatch(/Assertion failed|Aborted|core dumped|Segmentation fault|FATAL ERROR/);
+    expect(status.code === 0 || status.code === 130 || status.signal === 'SIGINT').toBe(true);
   });
 });

@@ -35,4 +35,9 @@ describe('new frontend system plugin', () => {
     expect(filter(entityWith({ 'jira/component': 'Checkout' }))).toBe(false);
     expect(filter(entityWith({ 'jira/label': 'payments' }))).toBe(false);
   });
+
+  it('takes a refresh interval from its config and refuses a negative one', () => {
+    expect(() => createExtensionTester(entityJiraSyncCard, { config: { refreshIntervalSeconds: 10 } }).get(EntityCardBlueprint.dataRefs.filterFunction)).not.toThrow();
+    expect(() => createExtensionTester(entityJiraSyncCard, { config: { refreshIntervalSeconds: -1 } }).get(EntityCardBlueprint.dataRefs.filterFunction)).toThrow(/refreshIntervalSeconds/);
+  });
 });

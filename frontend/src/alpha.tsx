@@ -7,6 +7,7 @@ import {
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { z } from 'zod/v4';
 import { jiraSyncApiRef } from './api/JiraSyncApi';
 import { JiraSyncClient } from '@jira-sync/backstage-plugin-jira-sync-common';
 import { isJiraSyncAvailable } from './annotations';
@@ -23,15 +24,24 @@ export const jiraSyncApi = ApiBlueprint.make({
 
 /**
  * The entity card (extension id `entity-card:jira-sync`), shown only on entities with a
- * jira/project-key annotation; jira/component and jira/label alone do not show it.
+ * jira/project-key annotation; jira/component and jira/label alone do not show it. Config:
+ * `refreshIntervalSeconds` (default 60; 0 never), besides the blueprint's `filter` and `type`.
  *
  * @alpha
  */
 // Annotated: the inferred type names filter-predicates through a nested copy, which declarations cannot reference.
-export const entityJiraSyncCard: ExtensionDefinition = EntityCardBlueprint.make({
-  params: {
-    filter: isJiraSyncAvailable,
-    loader: () => import('./components/EntityJiraSyncCard').then(m => <m.EntityJiraSyncCard />),
+export const entityJiraSyncCard: ExtensionDefinition = EntityCardBlueprint.makeWithOverrides({
+  configSchema: {
+    refreshIntervalSeconds: z.number().min(0).optional(),
+  },
+  factory(originalFactory, { config }) {
+    return originalFactory({
+      filter: isJiraSyncAvailable,
+      loader: () =>
+        import('./components/EntityJiraSyncCard').then(m => (
+          <m.EntityJiraSyncCard refreshIntervalSeconds={config.refreshIntervalSeconds} />
+        )),
+    });
   },
 });
 

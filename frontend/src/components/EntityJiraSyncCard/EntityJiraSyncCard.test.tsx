@@ -96,11 +96,11 @@ function mockApi(answer: EntityIssues | Error = entityIssues()) {
   } satisfies JiraSyncApi;
 }
 
-async function renderCard(api: JiraSyncApi, onEntity: Entity = entity) {
+async function renderCard(api: JiraSyncApi, onEntity: Entity = entity, refreshIntervalSeconds?: number) {
   return renderInTestApp(
     <TestApiProvider apis={[[jiraSyncApiRef, api]]}>
       <EntityProvider entity={onEntity}>
-        <EntityJiraSyncCard pageSize={2} />
+        <EntityJiraSyncCard pageSize={2} refreshIntervalSeconds={refreshIntervalSeconds} />
       </EntityProvider>
     </TestApiProvider>,
   );
@@ -354,5 +354,42 @@ describe('EntityJiraSyncCard', () => {
 
     expect(await screen.findByText('Flow metrics unavailable: metrics query timed out')).toBeInTheDocument();
     expect(screen.getByText('SHOP-1')).toBeInTheDocument();
+  });
+
+  it('reloads in the background at its refresh interval, keeping the filter and showing no progress bar', async () => {
+    const api = mockApi();
+    await renderCard(api, entity, 1);
+    expect(await screen.findByText('Summary of issue 1')).toBeInTheDocument();
+    fireEvent.click(screen.getByRole('button', { name: 'Done' }));
+    await waitFor(() => expect(api.getEntityIssues).toHaveBeenLastCalledWith(expect.anything(), expect.objectContaining({ statusCategory: 'done' })));
+    const callsBefore = api.getEntityIssues.mock.calls.length;
+    const metricsBefore = api.getEntityFlowMetrics.mock.calls.length;
+
+    api.getEntityIssues.mockImplementation(async () => entityIssues({ items: [issue(1, { summary: 'Edited in Jira' })] }));
+    expect(await screen.findByText('Edited in Jira', undefined, { timeout: 3000 })).toBeInTheDocument();
+    expect(api.getEntityIssues.mock.calls.length).toBeGreaterThan(callsBefore);
+    expect(api.getEntityIssues).toHaveBeenLastCalledWith(expect.anything(), expect.objectContaining({ statusCategory: 'done' }));
+    expect(api.getEntityFlowMetrics.mock.calls.length).toBeGreaterThan(metricsBefore);
+    expect(screen.queryByRole('progressbar')).not.toBeInTheDocument();
+  });
+
+  it('keeps what it shows when a background reload fails, and says so', async () => {
+    const api = mockApi();
+    await renderCard(api, entity, 1);
+    expect(await screen.findByText('Summary of issue 1')).toBeInTheDocument();
+    api.getEntityIssues.mockImplementation(async () => {
+      throw new Error('backend restarting');
+    });
+    expect(await screen.findByText('Error: Could not load this page of issues', undefined, { timeout: 3000 })).toBeInTheDocument();
+    expect(screen.getByText('Summary of issue 1')).toBeInTheDocument();
+  });
+
+  it('does not reload on its own with a refresh interval of 0', async () => {
+    const api = mockApi();
+    await renderCard(api, entity, 0);
+    expect(await screen.findByText('Summary of issue 1')).toBeInTheDocument();
+    const calls = api.getEntityIssues.mock.calls.length;
+    await new Promise(r => setTimeout(r, 1500));
+    expect(api.getEntityIssues.mock.calls.length).toBe(calls);
   });
 });

@@ -50,6 +50,8 @@ export interface EntityJiraSyncCardProps {
   pageSize?: number;
   /** Weeks of history for the flow metrics. */
   weeks?: number;
+  /** How often the card reloads what it shows while the page is visible, in seconds; 0 never. Default 60. */
+  refreshIntervalSeconds?: number;
 }
 
 /** The filter buttons; `open` is to do + in progress, as the API defines it. */
@@ -128,12 +130,19 @@ export function EntityJiraSyncCard(props: EntityJiraSyncCardProps) {
       title={title}
       pageSize={props.pageSize ?? 10}
       weeks={props.weeks ?? 12}
+      refreshIntervalSeconds={props.refreshIntervalSeconds ?? 60}
     />
   );
 }
 
-function JiraSyncCardContent(props: { entity: Entity; title: string; pageSize: number; weeks: number }) {
-  const { entity, title, pageSize, weeks } = props;
+function JiraSyncCardContent(props: {
+  entity: Entity;
+  title: string;
+  pageSize: number;
+  weeks: number;
+  refreshIntervalSeconds: number;
+}) {
+  const { entity, title, pageSize, weeks, refreshIntervalSeconds } = props;
   const classes = useStyles();
   const api = useApi(jiraSyncApiRef);
   const entityName: EntityName = {
@@ -178,6 +187,8 @@ function JiraSyncCardContent(props: { entity: Entity; title: string; pageSize: n
     [api, entityKey, filter, search, pageSize, cursors[page]],
   );
   const metrics = useLoad(() => api.getEntityFlowMetrics(entityName, { weeks }), [api, entityKey, weeks]);
+  useEvery(refreshIntervalSeconds, issues.refresh);
+  useEvery(refreshIntervalSeconds, metrics.refresh);
 
   if (issues.error && !issues.value) {
     return (
@@ -269,6 +280,17 @@ function JiraSyncCardContent(props: { entity: Entity; title: string; pageSize: n
       )}
     </InfoCard>
   );
+}
+
+/** Calls `run` every `seconds` while the page is visible (syncs and webhooks change the copy under an open page); 0 never. */
+function useEvery(seconds: number, run: () => void) {
+  useEffect(() => {
+    if (!(seconds > 0)) return undefined;
+    const timer = setInterval(() => {
+      if (document.visibilityState !== 'hidden') run();
+    }, seconds * 1000);
+    return () => clearInterval(timer);
+  }, [seconds, run]);
 }
 
 /** Re-renders once a minute so "synced N minutes ago" stays true while the page is open. */

@@ -1,24 +1,32 @@
-import { DependencyList, useCallback, useEffect, useState } from 'react';
+import { DependencyList, useCallback, useEffect, useRef, useState } from 'react';
 
 /** What a load has produced so far; `value` is kept while a newer load runs so the card does not flash. */
 export interface LoadState<T> {
   loading: boolean;
   value?: T;
   error?: Error;
+  /** Loads again, showing that it loads. */
   retry: () => void;
+  /** Loads again in the background: no loading state, and a failure keeps the value shown. */
+  refresh: () => void;
 }
 
 /** Runs `load` whenever `deps` change and ignores answers that arrive after a newer load started. */
 export function useLoad<T>(load: () => Promise<T>, deps: DependencyList): LoadState<T> {
   const [attempt, setAttempt] = useState(0);
-  const [state, setState] = useState<Omit<LoadState<T>, 'retry'>>({ loading: true });
+  const [state, setState] = useState<Omit<LoadState<T>, 'retry' | 'refresh'>>({ loading: true });
+  const quiet = useRef(false);
 
   useEffect(() => {
     let current = true;
-    setState(previous => ({ loading: true, value: previous.value }));
+    const background = quiet.current;
+    quiet.current = false;
+    if (!background) setState(previous => ({ loading: true, value: previous.value }));
     load().then(
       value => current && setState({ loading: false, value }),
-      error => current && setState({ loading: false, error: toError(error) }),
+      error =>
+        current &&
+        setState(previous => ({ loading: false, value: background ? previous.value : undefined, error: toError(error) })),
     );
     return () => {
       current = false;
@@ -27,7 +35,11 @@ export function useLoad<T>(load: () => Promise<T>, deps: DependencyList): LoadSt
   }, [...deps, attempt]);
 
   const retry = useCallback(() => setAttempt(n => n + 1), []);
-  return { ...state, retry };
+  const refresh = useCallback(() => {
+    quiet.current = true;
+    setAttempt(n => n + 1);
+  }, []);
+  return { ...state, retry, refresh };
 }
 
 function toError(error: unknown): Error {
