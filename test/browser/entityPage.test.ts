@@ -1,6 +1,6 @@
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import Database from 'better-sqlite3';
+import knexFactory, { type Knex } from 'knex';
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import { formatHours } from '../../frontend/src/components/EntityJiraSyncCard/format';
 import { killAllChildProcessGroups } from '../support/childProcess';
@@ -36,14 +36,18 @@ describe('the card on an entity page of the dev Backstage app', () => {
   let context: BrowserContext;
   let page: Page;
   let pageErrors: string[];
-  let database: Database.Database;
+  let database: Knex;
   /** Every answer of the entity issues and metrics routes the page got, in order. */
   const answers: Array<{ url: URL; body: Json }> = [];
   let navigations = 0;
 
   beforeAll(async () => {
     dev = await startDevBackend({ issues: 900 });
-    database = new Database(join(dev.dataDir, 'jira-sync.sqlite'), { readonly: true, fileMustExist: true, timeout: 5000 });
+    database = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: join(dev.dataDir, 'jira-sync.sqlite'), options: { readonly: true } },
+      useNullAsDefault: true,
+    });
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1400, height: 1100 } });
     page = await context.newPage();
@@ -60,20 +64,21 @@ describe('the card on an entity page of the dev Backstage app', () => {
 
   afterAll(async () => {
     await browser?.close();
-    database?.close();
+    await database?.destroy();
     await dev?.dispose();
     await killAllChildProcessGroups();
   });
 
   /** Counts of a project's stored issues by status category, straight from the plugin's SQLite file. */
-  function storedCounts(projectKey: string) {
-    const rows = database
-      .prepare(
-        'select status_category as category, count(*) as n from jira_sync_issues where project_key = ? and deleted_ms is null group by status_category',
-      )
-      .all(projectKey) as Array<{ category: string; n: number }>;
-    const of = (category: string) => rows.find(row => row.category === category)?.n ?? 0;
-    return { new: of('new'), indeterminate: of('indeterminate'), done: of('done'), total: rows.reduce((sum, row) => sum + row.n, 0) };
+  async function storedCounts(projectKey: string) {
+    const rows: Array<{ category: string; n: number }> = await database('jira_sync_issues')
+      .select({ category: 'status_category' })
+      .count({ n: '*' })
+      .where({ project_key: projectKey })
+      .whereNull('deleted_ms')
+      .groupBy('status_category');
+    const of = (category: string) => Number(rows.find(row => row.category === category)?.n ?? 0);
+    return { new: of('new'), indeterminate: of('indeterminate'), done: of('done'), total: rows.reduce((sum, row) => sum + Number(row.n), 0) };
   }
 
   async function textOf(testId: string): Promise<string> {
@@ -152,11 +157,11 @@ describe('the card on an entity page of the dev Backstage app', () => {
     // Live edits add issues while the test reads: the card and the database agree at some instant.
     const deadline = Date.now() + 45_000;
     let shown = await countsShown();
-    let stored = storedCounts('ALPHA');
+    let stored = await storedCounts('ALPHA');
     while (JSON.stringify(shown) !== JSON.stringify(stored) && Date.now() < deadline) {
       await page.waitForTimeout(500);
       shown = await countsShown();
-      stored = storedCounts('ALPHA');
+      stored = await storedCounts('ALPHA');
     }
     expect(shown).toEqual(stored);
     expect(stored.total).toBeGreaterThan(250);
@@ -187,10 +192,8 @@ describe('the card on an entity page of the dev Backstage app', () => {
     const done = await settledAnswer({ statusCategory: 'done', cursor: null });
     expect(done.items.length).toBeGreaterThan(0);
     expect(done.items.every((item: Json) => item.statusCategory === 'done')).toBe(true);
-    const stored = database
-      .prepare('select status_category as category from jira_sync_issues where instance = ? and issue_id = ?')
-      .get(done.items[0].instance, done.items[0].id) as { category: string };
-    expect(stored.category).toBe('done');
+    const stored = await database('jira_sync_issues').first('status_category').where({ instance: done.items[0].instance, issue_id: done.items[0].id });
+    expect(stored.status_category).toBe('done');
 
     await page.getByRole('button', { name: 'Open' }).click();
     const open = await settledAnswer({ statusCategory: 'open', cursor: null });
@@ -201,9 +204,7 @@ describe('the card on an entity page of the dev Backstage app', () => {
     await page.getByRole('button', { name: 'All' }).click();
     const all = await settledAnswer({ statusCategory: 'all', cursor: null, q: null });
     // A word of a stored summary that only some summaries have, so the search narrows the list.
-    const summaries = (
-      database.prepare("select summary from jira_sync_issues where project_key = 'ALPHA' and deleted_ms is null").all() as Array<{ summary: string }>
-    ).map(row => row.summary);
+    const summaries: string[] = await database('jira_sync_issues').pluck('summary').where({ project_key: 'ALPHA' }).whereNull('deleted_ms');
     const word = summaries
       .flatMap(summary => summary.split(/\W+/))
       .find(candidate => {
