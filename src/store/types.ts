@@ -82,6 +82,9 @@ export interface SyncStateRecord {
   scopeJql?: string | null;
 }
 
+/** A change to a sync's state: only the given fields change. */
+export type SyncStateUpdate = Partial<SyncStateRecord> & { syncId: string; instance: string };
+
 export interface PageWriteResult {
   inserted: number;
   updated: number;

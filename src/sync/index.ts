@@ -7,3 +7,5 @@ export type { ResolvedFieldMapping } from './transform';
 export { scopeJql } from './jql';
 export { WebhookProcessor } from './WebhookProcessor';
 export type { WebhookOutcome } from './WebhookProcessor';
+export { createRunContext, type RunContext } from './RunContext';
+export { IssueWriter, type IssueWriteOutcome } from './IssueWriter';
