@@ -85,6 +85,16 @@ export interface SyncStateRecord {
 /** A change to a sync's state: only the given fields change. */
 export type SyncStateUpdate = Partial<SyncStateRecord> & { syncId: string; instance: string };
 
+/** A page to apply: its versions and, for a sweep, the checkpoint committed with them. */
+export interface PageWriteInput {
+  /** The sync that read the page; null = keep rows current without claiming them (no scope change). */
+  syncId: string | null;
+  instance: string;
+  versions: IssueVersion[];
+  state?: SyncStateUpdate;
+  nowMs: number;
+}
+
 export interface PageWriteResult {
   inserted: number;
   updated: number;
@@ -146,13 +156,7 @@ export interface SyncStore {
    * records that `syncId` sees these issues, restores soft-deleted ones.
    * `syncId` null = a webhook write (no scope change, no checkpoint).
    */
-  writePage(input: {
-    syncId: string | null;
-    instance: string;
-    versions: IssueVersion[];
-    state?: Partial<SyncStateRecord> & { syncId: string; instance: string };
-    nowMs: number;
-  }): Promise<PageWriteResult>;
+  writePage(input: PageWriteInput): Promise<PageWriteResult>;
   storedHistoryStates(instance: string, issueIds: string[]): Promise<Map<string, { historyCount: number; lastHistoryId?: string; updatedMs: number; contentHash: string }>>;
   getState(syncId: string): Promise<SyncStateRecord | undefined>;
   saveState(state: Partial<SyncStateRecord> & { syncId: string; instance: string }, nowMs: number): Promise<void>;
