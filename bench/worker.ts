@@ -5,20 +5,19 @@
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { createJiraClient } from '../src/jira';
 import type { JiraClient } from '../src/jira/types';
 import type { JiraInstanceConfig } from '../src/config/types';
 import type { SyncDefinition } from '../src/spec/types';
-import { createKnexSyncStore } from '../src/store';
+import { KnexSyncStore, migrationsDirectory } from '../src/store';
 import { T, rowsPerStatement } from '../src/store/rows';
 import { SyncEngine, scopeJql, type RunSummary } from '../src/sync';
 import { sweepJql } from '../src/sync/jql';
 import type { EndpointCounts, RunFigures, SimReply, SimRequest, WorkerInput, WorkerMessage, WorkerResult } from './protocol';
 
-const migrationsDirectory = resolve(__dirname, '../migrations');
 
 const quietJiraLogger = { info() {}, warn() {}, error() {}, debug() {} };
 
@@ -218,8 +217,7 @@ async function main(input: WorkerInput): Promise<WorkerResult> {
   const raw = await openDatabase(input, 'raw');
   try {
     const { knex } = database;
-    await knex.migrate.latest({ directory: migrationsDirectory });
-    const store = createKnexSyncStore(knex);
+    const store = await KnexSyncStore.create({ database: { getClient: async () => knex } });
     const timing = { writeMs: 0, storedHistoriesMs: 0, pages: 0 };
     // Same store, with its two per-page database calls timed.
     const timedStore: typeof store = Object.create(store);

@@ -7,7 +7,8 @@ import { mockCredentials, mockServices, startTestBackend, TestDatabases } from '
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { startJiraSimulator, type JiraSimulator } from '../dev/simulator';
 import jiraSyncPlugin from '../src';
-import { createKnexIssueSnapshotReader } from '../src/store';
+import { KnexIssueSnapshotReader } from '../src/store';
+import { storeDatabase } from '../src/store/testFixtures';
 import { compareWithJira, formatDifferences } from '../src/sync/compare';
 import type { JiraIssue } from '../src/jira/types';
 import { simInstanceAppConfig } from './support/harness';
@@ -26,7 +27,7 @@ async function differencesFor(knex: Knex, sim: JiraSimulator, syncId: string, pr
     .map(issue => ({ ...issue, historyTotal: issue.histories.length }));
   const differences = await compareWithJira({
     instance: 'sim',
-    reader: createKnexIssueSnapshotReader(knex),
+    reader: await KnexIssueSnapshotReader.create(storeDatabase(knex)),
     jiraIssues,
     mappings: [],
     complete: { syncId },

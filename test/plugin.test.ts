@@ -5,7 +5,8 @@ import { mockServices, startTestBackend, TestDatabases } from '@backstage/backen
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { startJiraSimulator, type JiraSimulator } from '../dev/simulator';
 import jiraSyncPlugin from '../src';
-import { createKnexIssueSnapshotReader } from '../src/store';
+import { KnexIssueSnapshotReader } from '../src/store';
+import { storeDatabase } from '../src/store/testFixtures';
 import { compareWithJira } from '../src/sync/compare';
 import type { JiraIssue } from '../src/jira/types';
 import { simInstanceAppConfig } from './support/harness';
@@ -60,7 +61,7 @@ describe.each(databases.eachSupportedId())('the plugin in a Backstage backend on
       const jiraIssues: JiraIssue[] = truth.map(t => ({ ...t, historyTotal: t.histories.length }));
       const differences = await compareWithJira({
         instance: 'sim',
-        reader: createKnexIssueSnapshotReader(knex),
+        reader: await KnexIssueSnapshotReader.create(storeDatabase(knex)),
         jiraIssues,
         mappings: [],
         complete: { syncId: 'first-project' },

@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import request from 'supertest';
 import type { Knex } from 'knex';
 import {
@@ -13,7 +12,8 @@ import { ConflictError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { createKnexIssueQueryStore, createKnexSyncStore } from '../store';
+import { KnexIssueQueryStore, KnexSyncStore } from '../store';
+import { storeDatabase } from '../store/testFixtures';
 import type { SyncDefinition } from '../spec/types';
 import type { JiraInstanceConfig } from '../config/types';
 import { createRouter } from './router';
@@ -23,7 +23,6 @@ import { createResponseValidator } from '../../test/service/openapiValidator';
 import { at, flowFixtureVersions, issueVersion, statusHistory } from '../../test/service/seed';
 import { FLOW_NOW_MS, expectedFlowMetrics } from '../../test/service/flowFixture';
 
-const migrationsDirectory = resolve(__dirname, '../../migrations');
 const NOW = FLOW_NOW_MS;
 const MIN = 60_000;
 
@@ -85,8 +84,7 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
 
   beforeAll(async () => {
     knex = await databases.init(databaseId);
-    await knex.migrate.latest({ directory: migrationsDirectory });
-    const store = createKnexSyncStore(knex);
+    const store = await KnexSyncStore.create(storeDatabase(knex));
     const write = (instance: string, syncId: string | null, versions: ReturnType<typeof issueVersion>[]) =>
       store.writePage({ syncId, instance, versions, nowMs: NOW - 60 * MIN });
 
@@ -173,7 +171,7 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
                 permissions: deps.permissions,
                 catalog: { getEntityByRef },
                 scheduler,
-                queryStore: createKnexIssueQueryStore(knex),
+                queryStore: await KnexIssueQueryStore.create(storeDatabase(knex)),
                 syncStore: store,
                 syncs,
                 instances,
@@ -373,7 +371,7 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
     });
 
     it('pages with an opaque cursor, losing and repeating nothing while rows are inserted between pages', async () => {
-      const store = createKnexSyncStore(knex);
+      const store = await KnexSyncStore.create(storeDatabase(knex));
       const base = at('2026-02-01T00:00:00Z');
       // 12 issues, updated times in pairs so the sort value ties across page boundaries.
       await store.writePage({

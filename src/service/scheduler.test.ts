@@ -1,11 +1,11 @@
-import { resolve } from 'node:path';
 import request from 'supertest';
 import type { Knex } from 'knex';
 import { TestDatabases, mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { createKnexIssueQueryStore, createKnexSyncStore } from '../store';
+import { KnexIssueQueryStore, KnexSyncStore } from '../store';
+import { storeDatabase } from '../store/testFixtures';
 import type { SyncDefinition } from '../spec/types';
 import { syncTaskId } from '../sync/scheduleSyncs';
 import { createRouter } from './router';
@@ -39,8 +39,7 @@ describe.each(databases.eachSupportedId())('syncs against the real scheduler on 
 
   beforeAll(async () => {
     knex = await databases.init(databaseId);
-    await knex.migrate.latest({ directory: resolve(__dirname, '../../migrations') });
-    const store = createKnexSyncStore(knex);
+    const store = await KnexSyncStore.create(storeDatabase(knex));
     const testPlugin = createBackendPlugin({
       pluginId: 'jira-sync',
       register(env) {
@@ -65,7 +64,7 @@ describe.each(databases.eachSupportedId())('syncs against the real scheduler on 
               await createRouter({
                 logger, httpAuth, permissions, scheduler,
                 catalog: { getEntityByRef: async () => undefined },
-                queryStore: createKnexIssueQueryStore(knex),
+                queryStore: await KnexIssueQueryStore.create(storeDatabase(knex)),
                 syncStore: store,
                 syncs: [sync],
                 instances: [],

@@ -1,11 +1,11 @@
 import { createHmac } from 'node:crypto';
-import { resolve } from 'node:path';
 import request from 'supertest';
 import type { Knex } from 'knex';
 import { TestDatabases, mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { coreServices, createBackendPlugin, type LoggerService } from '@backstage/backend-plugin-api';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { createKnexIssueQueryStore, createKnexSyncStore } from '../store';
+import { KnexIssueQueryStore, KnexSyncStore } from '../store';
+import { storeDatabase } from '../store/testFixtures';
 import { WebhookProcessor } from '../sync/WebhookProcessor';
 import type { JiraClient, JiraIssue } from '../jira/types';
 import type { JiraInstanceConfig } from '../config/types';
@@ -111,8 +111,7 @@ describe.each(databases.eachSupportedId())('POST /webhook/{instance} on %p', dat
 
   beforeAll(async () => {
     knex = await databases.init(databaseId);
-    await knex.migrate.latest({ directory: resolve(__dirname, '../../migrations') });
-    const store = createKnexSyncStore(knex);
+    const store = await KnexSyncStore.create(storeDatabase(knex));
     const testPlugin = createBackendPlugin({
       pluginId: 'jira-sync',
       register(env) {
@@ -126,7 +125,7 @@ describe.each(databases.eachSupportedId())('POST /webhook/{instance} on %p', dat
                 logger, httpAuth, permissions,
                 catalog: { getEntityByRef: async () => undefined },
                 scheduler: { triggerTask: async () => {}, getScheduledTasks: async () => [] },
-                queryStore: createKnexIssueQueryStore(knex),
+                queryStore: await KnexIssueQueryStore.create(storeDatabase(knex)),
                 syncStore: store,
                 syncs, instances,
                 webhooks: new WebhookProcessor({ store, clientFor: () => fakeClient, syncs, logger, now: () => NOW }),

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { connect, type StoreOptions } from './database';
 import { T, idOf, jsonOrNull, msOf, msOrNull, parseJson } from './rows';
 import type {
   AlertIncidentRecord,
@@ -60,7 +61,11 @@ function checkFromRow(row: Row): CompletenessCheckRecord {
 const MAX_STORED_DIFFERENCES = 100;
 
 export class KnexOpsStore implements OpsStore {
-  constructor(private readonly knex: Knex) {}
+  static async create(options: StoreOptions): Promise<KnexOpsStore> {
+    return new KnexOpsStore(await connect(options.database));
+  }
+
+  private constructor(private readonly knex: Knex) {}
 
   async openIncident(input: AlertSubject & { kind: string; message: string; nowMs: number }): Promise<boolean> {
     // The primary key is the dedupe: of two replicas inserting at once, one row wins.
@@ -162,4 +167,3 @@ export class KnexOpsStore implements OpsStore {
   }
 }
 
-export const createKnexOpsStore = (knex: Knex) => new KnexOpsStore(knex);

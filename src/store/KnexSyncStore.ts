@@ -17,11 +17,11 @@ import {
 } from './rows';
 import { PAGE_STEPS, newPageWrite } from './pageSteps';
 import { upsertState } from './stateRows';
+import { connect, type StoreOptions } from './database';
 import type {
   DeadLetterRecord,
   FieldRecord,
   IssueRecord,
-  OAuthTokenStore,
   PageWriteInput,
   PageWriteResult,
   ReprojectionStore,
@@ -52,11 +52,16 @@ const COUNTER_COLUMNS: Array<[keyof RunCounters, string]> = [
 export const ANALYZE_FIRST_AFTER_HISTORIES = 20_000;
 const ANALYZED_TABLES = [T.issues, T.histories, T.items, T.links, T.scopes];
 
-export class KnexSyncStore implements SyncStore, ReprojectionStore, OAuthTokenStore {
+/** The write side over knex (SQLite or PostgreSQL), plus local re-projection. */
+export class KnexSyncStore implements SyncStore, ReprojectionStore {
   private historiesWritten = 0;
   private nextAnalyzeAt = ANALYZE_FIRST_AFTER_HISTORIES;
 
-  constructor(private readonly knex: Knex) {}
+  static async create(options: StoreOptions): Promise<KnexSyncStore> {
+    return new KnexSyncStore(await connect(options.database));
+  }
+
+  private constructor(private readonly knex: Knex) {}
 
   /** One transaction per page, the steps of pageSteps.ts in order. */
   async writePage(input: PageWriteInput): Promise<PageWriteResult> {
@@ -317,21 +322,4 @@ export class KnexSyncStore implements SyncStore, ReprojectionStore, OAuthTokenSt
       }
     });
   }
-
-  async loadRefreshToken(instance: string): Promise<string | undefined> {
-    const row = await this.knex(T.oauthTokens).where({ instance }).first();
-    return row?.refresh_token ?? undefined;
-  }
-
-  async saveRefreshToken(instance: string, refreshToken: string, nowMs: number): Promise<void> {
-    await this.knex(T.oauthTokens)
-      .insert({ instance, refresh_token: refreshToken, updated_ms: nowMs })
-      .onConflict('instance')
-      .merge(['refresh_token', 'updated_ms']);
-  }
-}
-
-/** The write side over knex (SQLite or PostgreSQL), plus re-projection and OAuth token storage. */
-export function createKnexSyncStore(knex: Knex): SyncStore & ReprojectionStore & OAuthTokenStore {
-  return new KnexSyncStore(knex);
 }

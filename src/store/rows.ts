@@ -61,7 +61,7 @@ export const jsonOrNull = (value: unknown): string | null =>
   value === null || value === undefined ? null : JSON.stringify(value);
 
 /** Compares decimal id strings numerically (ids may exceed 2^53 in principle). */
-export { compareIds } from '../jira/ids';
+export { compareIds } from '../lib/ids';
 
 export function issueToRow(issue: IssueRecord): Row {
   return {

@@ -8,7 +8,8 @@ import knexFactory, { type Knex } from 'knex';
 import { stringify } from 'yaml';
 import { freePort } from '../../dev/freePort';
 import type { JiraSimulator } from '../../dev/simulator';
-import { createKnexIssueSnapshotReader } from '../../src/store';
+import { KnexIssueSnapshotReader } from '../../src/store';
+import { storeDatabase } from '../../src/store/testFixtures';
 import { compareWithJira, formatDifferences } from '../../src/sync/compare';
 import { syncTaskId } from '../../src/sync';
 
@@ -374,7 +375,7 @@ export async function differencesFromTruth(knex: Knex, sim: JiraSimulator): Prom
   const inScope = sim.truth().filter(issue => SCOPE_PROJECTS.includes((issue.fields.project as { key: string }).key));
   const differences = await compareWithJira({
     instance: 'sim',
-    reader: createKnexIssueSnapshotReader(knex),
+    reader: await KnexIssueSnapshotReader.create(storeDatabase(knex)),
     jiraIssues: inScope.map(t => ({ id: t.id, key: t.key, fields: t.fields, histories: t.histories, historyTotal: t.histories.length })),
     // The spec maps no custom fields.
     mappings: [],

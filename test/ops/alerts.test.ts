@@ -1,6 +1,7 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { startJiraSimulator, type JiraSimulator } from '../../dev/simulator';
-import { createKnexIssueSnapshotReader } from '../../src/store';
+import { KnexIssueSnapshotReader } from '../../src/store';
+import { storeDatabase } from '../../src/store/testFixtures';
 import { compareWithJira } from '../../src/sync/compare';
 import type { JiraIssue } from '../../src/jira/types';
 import { SYNC_ID, TEAM, startOpsBackend, startTokenApiProxy, type OpsBackend } from './opsBackend';
@@ -189,7 +190,7 @@ describe.each(databases.eachSupportedId())('alerts, health and completeness in a
     const truth = sim.truth().filter(i => (i.fields.project as { key: string }).key === project);
     const differences = await compareWithJira({
       instance: 'sim',
-      reader: createKnexIssueSnapshotReader(ops.knex),
+      reader: await KnexIssueSnapshotReader.create(storeDatabase(ops.knex)),
       jiraIssues: truth.map(t => ({ ...t, historyTotal: t.histories.length }) as JiraIssue),
       mappings: [],
       complete: { syncId: SYNC_ID },

@@ -1,9 +1,9 @@
-import { resolve } from 'node:path';
 import type { Knex } from 'knex';
 import { mockServices } from '@backstage/backend-test-utils';
 import { startJiraSimulator, type JiraSimulator, type SimulatorOptions } from '../../dev/simulator';
 import { createJiraClient } from '../../src/jira';
-import { createKnexIssueSnapshotReader, createKnexSyncStore } from '../../src/store';
+import { KnexIssueSnapshotReader, KnexSyncStore } from '../../src/store';
+import { storeDatabase } from '../../src/store/testFixtures';
 import { SyncEngine } from '../../src/sync';
 import { compareWithJira, formatDifferences } from '../../src/sync/compare';
 import type { JiraClient, JiraIssue } from '../../src/jira/types';
@@ -22,8 +22,6 @@ export const fastSleep = (ms: number, signal?: AbortSignal) =>
       reject(signal.reason ?? new Error('aborted'));
     });
   });
-
-export const migrationsDirectory = resolve(__dirname, '../../migrations');
 
 /** A sync definition with test-friendly defaults. */
 export function syncDefinition(overrides: Partial<SyncDefinition> & Pick<SyncDefinition, 'id'>): SyncDefinition {
@@ -68,7 +66,7 @@ export function simInstanceAppConfig(sim: JiraSimulator, extra: Record<string, u
 export interface Harness {
   sim: JiraSimulator;
   knex: Knex;
-  store: ReturnType<typeof createKnexSyncStore>;
+  store: KnexSyncStore;
   client: JiraClient;
   engine: SyncEngine;
   /** Differences between the database and the simulator's truth for a sync's scope. */
@@ -82,9 +80,8 @@ export async function startHarness(
   simOptions: SimulatorOptions,
   options: { instance?: Partial<JiraInstanceConfig>; now?: () => number } = {},
 ): Promise<Harness> {
-  await knex.migrate.latest({ directory: migrationsDirectory });
+  const store = await KnexSyncStore.create(storeDatabase(knex));
   const sim = await startJiraSimulator(simOptions);
-  const store = createKnexSyncStore(knex);
   const logger = mockServices.logger.mock();
   const client = createJiraClient({ config: instanceConfig(sim, options.instance), logger: quietJiraLogger, sleep: fastSleep });
   const engine = new SyncEngine({ store, clientFor: () => client, logger, now: options.now });
@@ -106,7 +103,7 @@ export async function startHarness(
       }));
       const differences = await compareWithJira({
         instance: 'sim',
-        reader: createKnexIssueSnapshotReader(knex),
+        reader: await KnexIssueSnapshotReader.create(storeDatabase(knex)),
         jiraIssues,
         mappings,
         complete: { syncId: sync.id },
