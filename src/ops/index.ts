@@ -12,13 +12,12 @@ import type { RunSummary } from '../sync/SyncEngine';
 import { AlertMonitor } from './AlertMonitor';
 import { AlertNotifier } from './AlertNotifier';
 import { CompletenessCheck } from './CompletenessCheck';
-import type { OpsSettings } from './config';
-import { createHealthFactsReader } from './healthFacts';
+import type { OpsSettings } from '../config/readOpsConfig';
+import { createHealthFactsReader } from '../health';
 import { OpsMetrics } from './OpsMetrics';
 import { scheduleOps } from './scheduleOps';
 import { createTokenExpiryReader } from './tokenExpiry';
 
-export { readOpsConfig, OWNERS_RECIPIENT, type OpsSettings, type AlertsSettings, type CompletenessSettings } from './config';
 export { AlertMonitor } from './AlertMonitor';
 export { AlertNotifier } from './AlertNotifier';
 export { CompletenessCheck, type CompletenessReport } from './CompletenessCheck';
@@ -26,8 +25,6 @@ export { OpsMetrics } from './OpsMetrics';
 export { syncAlertConditions, tokenExpiryCondition, SYNC_ALERT_KINDS, INSTANCE_ALERT_KINDS, type AlertKind } from './alertConditions';
 export { scheduleOps, completenessTaskId, ALERTS_TASK_ID } from './scheduleOps';
 export { createTokenExpiryReader, type TokenExpiryReader } from './tokenExpiry';
-export { createHealthFactsReader, type HealthFactsReader } from './healthFacts';
-export { slowRunFinding, median } from './runDurations';
 
 /** Alerts, completeness checks, health facts and metrics, assembled for plugin.ts. */
 export async function createJiraSyncOps(options: {

@@ -17,7 +17,7 @@ import { KnexOpsStore } from '../store/KnexOpsStore';
 import { isSqlite } from '../store/rows';
 import type { CompletenessCheckResult } from '../store/types';
 import { formatDifferences } from '../sync/compare';
-import { CompletenessCheck } from './CompletenessCheck';
+import { CompletenessCheck } from '../ops/CompletenessCheck';
 
 export interface CompareIo {
   out(line: string): void;

@@ -8,7 +8,7 @@ import { TestDatabases } from '@backstage/backend-test-utils';
 import { loadSyncSpec } from '../spec';
 import type { SyncDefinition } from '../spec/types';
 import { startHarness, type Harness } from '../../test/support/harness';
-import { runCli } from '../spec/cli';
+import { runCli } from '.';
 import { migrationsDirectory } from '../store/database';
 
 jest.setTimeout(120_000);
