@@ -13,6 +13,7 @@ import { compareWithJira, type Difference } from '../sync/compare';
 import { scopeJql } from '../sync/jql';
 import { IssueTransformError, toIssueVersion, type ResolvedFieldMapping } from '../sync/transform';
 import { IssueWriter } from '../sync/IssueWriter';
+import { readJira } from '../sync/SweepPlan';
 import { createRunContext, type RunContext } from '../sync/RunContext';
 import type { OpsMetrics } from './OpsMetrics';
 
@@ -88,7 +89,7 @@ export class CompletenessCheck {
   ): Promise<CompletenessCheckResult> {
     const { syncStore } = this.options;
     const [state, runs] = await Promise.all([syncStore.getState(sync.id), syncStore.listRuns(sync.id, 20)]);
-    const lastSuccess = runs.find(run => run.outcome === 'succeeded' && run.strategy !== 'reproject');
+    const lastSuccess = runs.find(run => run.outcome === 'succeeded' && readJira(run));
     if (!state || state.watermarkMs === null || !lastSuccess) {
       return { ...emptyResult('skipped'), error: 'the sync has not completed a sweep yet' };
     }

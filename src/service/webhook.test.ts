@@ -7,6 +7,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { KnexIssueQueryStore, KnexSyncStore } from '../store';
 import { storeDatabase } from '../store/testFixtures';
 import { WebhookProcessor } from '../sync/WebhookProcessor';
+import { toIssueVersion } from '../sync/transform';
 import type { JiraClient, JiraIssue } from '../jira/types';
 import type { JiraInstanceConfig } from '../config/types';
 import type { SyncDefinition } from '../spec/types';
@@ -26,12 +27,15 @@ const instances: JiraInstanceConfig[] = [
   { name: 'acme', baseUrl: 'https://acme.atlassian.net', auth: { type: 'bearer', token: 't' }, webhookSecret: SECRET, rateLimit },
   { name: 'nosecret', baseUrl: 'https://nosecret.example', auth: { type: 'bearer', token: 't' }, rateLimit },
 ];
-const syncs: SyncDefinition[] = [{
+const webhookSync: SyncDefinition = {
   id: 'acme-web', instance: 'acme', projects: ['WEB'], strategy: 'webhook',
   schedule: { frequency: { minutes: 30 }, timeout: { minutes: 10 } },
   fields: ['summary', 'status', 'project', 'created', 'updated'], customFields: [],
   overlapMs: 0, reconcileEveryMs: 86_400_000, maxDeleteShare: 0.2, pageSize: 100,
-}];
+};
+// Refreshed by its runs only: deliveries for its issues are not applied.
+const nightlySync: SyncDefinition = { ...webhookSync, id: 'acme-nightly', projects: ['NIGHT'], strategy: 'incremental' };
+const syncs = [webhookSync, nightlySync];
 
 const sign = (body: string | Buffer, secret = SECRET) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 const jiraTime = (iso: string) => iso.replace('Z', '+0000');
@@ -256,6 +260,36 @@ describe.each(databases.eachSupportedId())('POST /webhook/{instance} on %p', dat
       expect((await storedIssue('NOPE-1')).status).toBe(404);
       const worklog = JSON.stringify({ timestamp: NOW, webhookEvent: 'worklog_created', worklog: { id: '1' } });
       expect((await deliver('acme', worklog)).body).toEqual({ outcome: 'ignored' });
+    });
+
+    it('leaves issues only full or incremental syncs see to their runs: nothing stored or deleted', async () => {
+      jira.set('9001', jiraIssue('9001', 'NIGHT-1', 'edited in Jira', '2026-03-18T10:00:00.000Z'));
+      // Fetched by id: the issue's current project decides whether the webhook sync covers it.
+      expect((await deliver('acme', event('jira:issue_updated', '9001', 'NIGHT-1', '2026-03-18T10:00:00.000Z', NOW + 7))).body).toEqual({ outcome: 'out-of-scope' });
+      expect((await storedIssue('NIGHT-1')).status).toBe(404);
+      jiraCalls.length = 0;
+      // Stored by the nightly sync's run, then deleted in Jira: its reconciliation will see that, no Jira call now.
+      const store = await KnexSyncStore.create(storeDatabase(knex));
+      const nightly = toIssueVersion('acme', jiraIssue('9002', 'NIGHT-2', 'nightly copy', '2026-03-18T09:00:00.000Z'), []);
+      await store.writePage({ syncId: nightlySync.id, instance: 'acme', versions: [nightly], nowMs: NOW });
+      expect((await deliver('acme', event('jira:issue_deleted', '9002', 'NIGHT-2', undefined, NOW + 8))).body).toEqual({ outcome: 'out-of-scope' });
+      expect(jiraCalls).toEqual([]);
+      expect((await storedIssue('NIGHT-2')).body).toMatchObject({ summary: 'nightly copy', deleted: null });
+    });
+
+    it('costs no Jira call at all on an instance without webhook syncs', async () => {
+      const noJira = () => {
+        throw new Error('no Jira call expected');
+      };
+      const store = await KnexSyncStore.create(storeDatabase(knex));
+      const processor = new WebhookProcessor({ store, clientFor: noJira, syncs: [nightlySync], logger: mockServices.logger.mock(), now: () => NOW });
+      for (const body of [
+        event('jira:issue_updated', '9003', 'NIGHT-3', '2026-03-18T10:00:00.000Z', NOW + 9),
+        event('jira:issue_deleted', '9002', 'NIGHT-2', undefined, NOW + 10),
+      ]) {
+        expect(await processor.handle('acme', Buffer.from(body), JSON.parse(body))).toBe('out-of-scope');
+      }
+      expect((await storedIssue('NIGHT-2')).body.deleted).toBeNull();
     });
 
     it('accepts any content type: the bytes are what is signed', async () => {

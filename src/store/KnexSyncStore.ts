@@ -132,6 +132,11 @@ export class KnexSyncStore implements SyncStore, ReprojectionStore {
     return rows.map(r => idOf(r.issue_id));
   }
 
+  async syncsSeeing(instance: string, issueId: string): Promise<string[]> {
+    const rows = await this.knex(T.scopes).where({ instance, issue_id: issueId }).orderBy('sync_id').select('sync_id');
+    return rows.map(row => String(row.sync_id));
+  }
+
   async removeFromScope(input: { syncId: string; instance: string; goneIds: string[]; reason: string; nowMs: number; deletedInJira?: boolean }): Promise<{ deleted: number }> {
     const { syncId, instance, goneIds, reason, nowMs } = input;
     if (!goneIds.length) return { deleted: 0 };

@@ -31,6 +31,8 @@ export interface SyncStore {
   storedHistoryStates(instance: string, issueIds: string[]): Promise<Map<string, StoredIssueVersion>>;
   getState(syncId: string): Promise<SyncStateRecord | undefined>;
   saveState(state: SyncStateUpdate, nowMs: number): Promise<void>;
+  /** Ids of the syncs that currently see the issue (none for an issue not stored, or soft-deleted). */
+  syncsSeeing(instance: string, issueId: string): Promise<string[]>;
   /** Ids this sync has seen and that are not soft-deleted. */
   scopeIssueIds(syncId: string, instance: string): Promise<string[]>;
   /**

@@ -9,6 +9,7 @@ import { projectCustomFields, contentHashOf } from './transform';
 import type { ResolvedFieldMapping } from './transform';
 import { createRunContext, emptyCounters, fetchFieldsOf, type RunContext } from './RunContext';
 import { IssueWriter, countWrite } from './IssueWriter';
+import { REPROJECT_PLAN, planSweep, runLabel, type RunPlan, type SweepCheckpoint, type SweepPlan } from './SweepPlan';
 import { scopeJql, sweepJql } from './jql';
 import { SyncMetrics } from './metrics';
 import { ProgressLog } from './ProgressLog';
@@ -21,17 +22,6 @@ interface RunScope {
   counters: RunCounters;
   logger: LoggerService;
   signal?: AbortSignal;
-}
-
-/** Where an unfinished sweep stands; committed with every page so a crash resumes here. */
-export interface SweepCheckpoint {
-  mode: 'full' | 'incremental';
-  /** Updated time of the newest issue committed so far: the sweep resumes from this minute. */
-  cursorMs: number | null;
-  /** Lower bound the sweep started from (null = everything). */
-  fromMs: number | null;
-  reconcile: boolean;
-  runStartedMs: number;
 }
 
 export interface RunSummary extends RunCounters {
@@ -99,17 +89,12 @@ export class SyncEngine {
       await this.reprojectIfLocal(sync, state, hash);
     }
     const refreshed = (await store.getState(sync.id)) ?? state;
-    // A checkpoint of a sweep over another scope is worthless: start over.
-    const resume = scopeChanged ? null : ((refreshed?.resumePoint ?? null) as SweepCheckpoint | null);
-    const needsFull =
-      !refreshed || refreshed.watermarkMs === null || sync.strategy === 'full' || refreshed.specHash !== hash || scopeChanged;
-    const mode: SweepCheckpoint['mode'] = resume?.mode ?? (needsFull ? 'full' : 'incremental');
-    const strategy = resume ? `${mode} (resumed)` : mode;
+    const plan = planSweep(sync, refreshed, hash, scope);
     return this.recordRun(
       sync,
-      strategy,
+      plan,
       options.trigger ?? 'schedule',
-      run => this.sweep({ ...run, state: refreshed, resume, mode, hash }),
+      run => this.sweep({ ...run, state: refreshed, plan, hash }),
       options.signal,
     );
   }
@@ -162,7 +147,7 @@ export class SyncEngine {
     }
     const fetched = new Set(state.fetchedFields ?? []);
     if (!fetchFieldsOf(sync, mappings).every(f => fetched.has(f))) return;
-    await this.recordRun(sync, 'reproject', 'spec-change', async ({ counters }) => {
+    await this.recordRun(sync, REPROJECT_PLAN, 'spec-change', async ({ counters }) => {
       counters.issuesUpdated = await this.reproject(sync, mappings);
       await store.saveState({ syncId: sync.id, instance: sync.instance, specHash: hash }, this.now());
       logger.info(`sync "${sync.id}": spec changed only mappings of fetched fields; re-projected ${counters.issuesUpdated} issues locally`);
@@ -172,17 +157,19 @@ export class SyncEngine {
 
   private async recordRun(
     sync: SyncDefinition,
-    strategy: string,
+    plan: RunPlan,
     trigger: string,
     body: (run: RunScope) => Promise<{ guard?: DeletionGuardReport }>,
     signal?: AbortSignal,
   ): Promise<RunSummary> {
     const { store, metrics } = this.options;
+    const strategy = runLabel(plan);
     const startedMs = this.now();
     const runId = await store.startRun({ syncId: sync.id, strategy, trigger, nowMs: startedMs });
     const logger = this.options.logger.child({ syncId: sync.id, runId });
     const counters = emptyCounters();
-    const client = strategy === 'reproject' ? undefined : this.options.clientFor(sync.instance);
+    // A re-projection reads only the database: no client, no API counters.
+    const client = plan.kind === 'reproject' ? undefined : this.options.clientFor(sync.instance);
     const before = client?.counters();
     let outcome: RunSummary['outcome'] = 'succeeded';
     let error: string | undefined;
@@ -221,11 +208,11 @@ export class SyncEngine {
 
   private async sweep(run: RunScope & {
     state: SyncStateRecord | undefined;
-    resume: SweepCheckpoint | null;
-    mode: SweepCheckpoint['mode'];
+    plan: SweepPlan;
     hash: string;
   }): Promise<{ guard?: DeletionGuardReport }> {
-    const { sync, state, resume, mode, hash, logger, signal } = run;
+    const { sync, state, hash, logger, signal } = run;
+    const { kind: mode, resumeFrom: resume } = run.plan;
     const { store } = this.options;
     const client = run.client!;
     client.beginRun?.();

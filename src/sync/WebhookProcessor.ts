@@ -14,7 +14,8 @@ const ISSUE_EVENTS = new Set(['jira:issue_created', 'jira:issue_updated']);
 const COMMENT_EVENTS = new Set(['comment_created', 'comment_updated', 'comment_deleted']);
 
 /**
- * Applies Jira webhook deliveries through the same transform and store path as scheduled runs.
+ * Applies Jira webhook deliveries to the syncs whose strategy is `webhook`, through the same
+ * transform and store path as scheduled runs.
  * Payloads carry one history and not every mapped field, so a newer-looking event fetches the
  * complete issue by id; an event no newer than the stored row costs no Jira call at all.
  */
@@ -51,7 +52,7 @@ export class WebhookProcessor {
     if (!issueId || !/^\d+$/.test(issueId)) {
       outcome = 'ignored';
     } else if (event === 'jira:issue_deleted') {
-      outcome = (await this.confirmDeleted(instance, issueId)) ? 'deleted' : 'stale';
+      outcome = await this.deleteIssue(instance, issueId);
     } else if (ISSUE_EVENTS.has(event) || COMMENT_EVENTS.has(event)) {
       outcome = await this.applyIssue(instance, issueId, body.issue?.fields?.updated);
     } else {
@@ -70,11 +71,23 @@ export class WebhookProcessor {
     return first ? outcome : 'duplicate';
   }
 
+  /** Deliveries keep `webhook` syncs fresh; `full` and `incremental` syncs are refreshed by their runs only. */
   private syncsOf(instance: string) {
-    return this.options.syncs.filter(s => s.instance === instance);
+    return this.options.syncs.filter(s => s.instance === instance && s.strategy === 'webhook');
   }
 
-  /** A delete event may be late or forged by reordering: soft-delete only what Jira no longer has. */
+  /**
+   * A delete event may be late or forged by reordering: soft-delete only what Jira no longer has.
+   * An issue only `full` or `incremental` syncs see is left to their reconciliation.
+   */
+  private async deleteIssue(instance: string, issueId: string): Promise<WebhookOutcome> {
+    const webhookSyncs = new Set(this.syncsOf(instance).map(s => s.id));
+    if (!webhookSyncs.size) return 'out-of-scope';
+    const seenBy = await this.options.store.syncsSeeing(instance, issueId);
+    if (seenBy.length && !seenBy.some(id => webhookSyncs.has(id))) return 'out-of-scope';
+    return (await this.confirmDeleted(instance, issueId)) ? 'deleted' : 'stale';
+  }
+
   private async confirmDeleted(instance: string, issueId: string): Promise<boolean> {
     const client = this.options.clientFor(instance);
     const found = await client.getIssues([issueId], { fields: ['updated'] });

@@ -36,7 +36,7 @@ describe.each(databases.eachSupportedId())('webhook storm during a full sync on 
     const projects = sim.data.projects();
     const dir = mkdtempSync(join(tmpdir(), 'jira-sync-webhook-storm-'));
     const specPath = join(dir, 'spec.yaml');
-    writeFileSync(specPath, `syncs:\n  - id: ${SYNC_ID}\n    instance: sim\n    projects: [${projects.join(', ')}]\n    strategy: incremental\n    pageSize: 25\n`);
+    writeFileSync(specPath, `syncs:\n  - id: ${SYNC_ID}\n    instance: sim\n    projects: [${projects.join(', ')}]\n    strategy: webhook\n    pageSize: 25\n`);
     // The mock scheduler runs the sync only when the test triggers it; its type is not exported, its factory is.
     const scheduler = mockServices.scheduler() as SchedulerService & { factory(options?: object): ServiceFactory };
     backend = await startTestBackend({
