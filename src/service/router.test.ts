@@ -15,7 +15,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { KnexIssueQueryStore, KnexSyncStore } from '../store';
 import { storeDatabase } from '../store/testFixtures';
 import type { SyncDefinition } from '../spec/types';
-import type { JiraInstanceConfig } from '../config/types';
+import { instanceConfig, syncDefinition } from '../../test/support/factories';
 import { createRouter } from './router';
 import { jiraSyncPermissions } from '@jira-sync/backstage-plugin-jira-sync-common';
 import { jiraSyncAuthPolicies, registerPermissions } from './permissions';
@@ -26,17 +26,13 @@ import { FLOW_NOW_MS, expectedFlowMetrics } from '../../test/service/flowFixture
 const NOW = FLOW_NOW_MS;
 const MIN = 60_000;
 
-const instances: JiraInstanceConfig[] = [
-  { name: 'acme', baseUrl: 'https://acme.atlassian.net/', auth: { type: 'bearer', token: 't' }, webhookSecret: 's3cret', rateLimit: { requestsPerSecond: 10, concurrency: 2, maxAttempts: 3, requestTimeoutMs: 1000 } },
-  { name: 'other', baseUrl: 'https://jira.other.example', auth: { type: 'bearer', token: 't' }, rateLimit: { requestsPerSecond: 10, concurrency: 2, maxAttempts: 3, requestTimeoutMs: 1000 } },
+const instances = [
+  instanceConfig({ name: 'acme', baseUrl: 'https://acme.atlassian.net/', webhookSecret: 's3cret' }),
+  instanceConfig({ name: 'other', baseUrl: 'https://jira.other.example' }),
 ];
 
-const sync = (id: string, instance: string, projects: string[], extra: Partial<SyncDefinition> = {}): SyncDefinition => ({
-  id, instance, projects, strategy: 'incremental',
-  schedule: { frequency: { minutes: 30 }, timeout: { minutes: 10 } },
-  fields: [], customFields: [], overlapMs: 0, reconcileEveryMs: 86_400_000, maxDeleteShare: 0.2, pageSize: 100,
-  ...extra,
-});
+const sync = (id: string, instance: string, projects: string[], extra: Partial<SyncDefinition> = {}) =>
+  syncDefinition({ id, instance, projects, ...extra });
 const syncs = [
   sync('acme-pay', 'acme', ['PAY', 'OPS']),
   sync('acme-flow', 'acme', ['FLOW']),

@@ -6,18 +6,14 @@ import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { KnexIssueQueryStore, KnexSyncStore } from '../store';
 import { storeDatabase } from '../store/testFixtures';
-import type { SyncDefinition } from '../spec/types';
+import { syncDefinition } from '../../test/support/factories';
 import { syncTaskId } from '../sync/scheduleSyncs';
 import { createRouter } from './router';
 import { createSchedulerTaskStateReader } from './schedulerTaskStates';
 import { jiraSyncAuthPolicies } from './permissions';
 
 const MIN = 60_000;
-const sync: SyncDefinition = {
-  id: 'acme-pay', instance: 'acme', projects: ['PAY'], strategy: 'incremental',
-  schedule: { frequency: { minutes: 30 }, timeout: { minutes: 10 } },
-  fields: [], customFields: [], overlapMs: 0, reconcileEveryMs: 86_400_000, maxDeleteShare: 0.2, pageSize: 100,
-};
+const sync = syncDefinition({ id: 'acme-pay', instance: 'acme', projects: ['PAY'] });
 
 async function waitFor(condition: () => boolean, what: string, timeoutMs = 20_000) {
   const start = Date.now();

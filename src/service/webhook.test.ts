@@ -9,8 +9,7 @@ import { storeDatabase } from '../store/testFixtures';
 import { WebhookProcessor } from '../sync/WebhookProcessor';
 import { toIssueVersion } from '../sync/transform';
 import type { JiraClient, JiraIssue } from '../jira/types';
-import type { JiraInstanceConfig } from '../config/types';
-import type { SyncDefinition } from '../spec/types';
+import { instanceConfig, syncDefinition } from '../../test/support/factories';
 import { createRouter } from './router';
 import express from 'express';
 import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
@@ -22,19 +21,13 @@ const SECRET = 'whsec-Very-Secret-4711';
 const LIMIT = 4096;
 const NOW = Date.parse('2026-03-18T12:00:00Z');
 
-const rateLimit = { requestsPerSecond: 10, concurrency: 2, maxAttempts: 3, requestTimeoutMs: 1000 };
-const instances: JiraInstanceConfig[] = [
-  { name: 'acme', baseUrl: 'https://acme.atlassian.net', auth: { type: 'bearer', token: 't' }, webhookSecret: SECRET, rateLimit },
-  { name: 'nosecret', baseUrl: 'https://nosecret.example', auth: { type: 'bearer', token: 't' }, rateLimit },
+const instances = [
+  instanceConfig({ name: 'acme', baseUrl: 'https://acme.atlassian.net', webhookSecret: SECRET }),
+  instanceConfig({ name: 'nosecret', baseUrl: 'https://nosecret.example' }),
 ];
-const webhookSync: SyncDefinition = {
-  id: 'acme-web', instance: 'acme', projects: ['WEB'], strategy: 'webhook',
-  schedule: { frequency: { minutes: 30 }, timeout: { minutes: 10 } },
-  fields: ['summary', 'status', 'project', 'created', 'updated'], customFields: [],
-  overlapMs: 0, reconcileEveryMs: 86_400_000, maxDeleteShare: 0.2, pageSize: 100,
-};
+const webhookSync = syncDefinition({ id: 'acme-web', instance: 'acme', projects: ['WEB'], strategy: 'webhook' });
 // Refreshed by its runs only: deliveries for its issues are not applied.
-const nightlySync: SyncDefinition = { ...webhookSync, id: 'acme-nightly', projects: ['NIGHT'], strategy: 'incremental' };
+const nightlySync = syncDefinition({ id: 'acme-nightly', instance: 'acme', projects: ['NIGHT'], strategy: 'incremental' });
 const syncs = [webhookSync, nightlySync];
 
 const sign = (body: string | Buffer, secret = SECRET) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;

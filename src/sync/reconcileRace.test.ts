@@ -1,5 +1,6 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { startHarness, syncDefinition, type Harness } from '../../test/support/harness';
+import { startHarness, type Harness } from '../../test/support/harness';
+import { syncDefinition } from '../../test/support/factories';
 import type { JiraClient } from '../jira/types';
 import { SyncEngine } from './SyncEngine';
 import { WebhookProcessor } from './WebhookProcessor';

@@ -7,7 +7,8 @@ import { mockServices, startTestBackend, TestDatabases } from '@backstage/backen
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import jiraSyncPlugin from '../../src';
 import { syncTaskId } from '../../src/sync';
-import { simInstanceAppConfig, startHarness, syncDefinition, type Harness } from '../support/harness';
+import { startHarness, type Harness } from '../support/harness';
+import { simInstanceAppConfig, syncDefinition } from '../support/factories';
 import { chaosSize, sample, seededRandom, startVersionSampler } from './inprocSupport';
 
 jest.setTimeout(chaosSize(120_000, 900_000));
