@@ -42,6 +42,14 @@ function roomOf(file: string): string {
   return ROOM_OF_FILE[rel] ?? (rel.includes('/') ? rel.split('/')[0] : '(root)');
 }
 
+const statSafe = (path: string) => {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+};
+
 /** Every edge between two rooms, with one file-level import that makes it. */
 function roomEdges(): Map<string, Map<string, string>> {
   const edges = new Map<string, Map<string, string>>();
@@ -61,14 +69,6 @@ function roomEdges(): Map<string, Map<string, string>> {
   return edges;
 }
 
-const statSafe = (path: string) => {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-};
-
 /** Cycles between rooms, each as the rooms in order with the import behind every step. */
 function roomCycles(edges: Map<string, Map<string, string>>): string[] {
   const found: string[] = [];
@@ -81,7 +81,7 @@ function roomCycles(edges: Map<string, Map<string, string>>): string[] {
         const key = [...cycle.slice(0, -1)].sort().join(',');
         if (!seen.has(key)) {
           seen.add(key);
-          found.push(cycle.map((r, i) => (i ? ` -> ${r}` : r)).join('') + ` (last step: ${why})`);
+          found.push(`${cycle.join(' -> ')} (last step: ${why})`);
         }
         continue;
       }

@@ -19,18 +19,25 @@ import { PAGE_STEPS, newPageWrite } from './pageSteps';
 import { upsertState } from './stateRows';
 import { connect, type StoreOptions } from './database';
 import type {
+  DeadLetterInput,
+  DeadLetterKey,
   DeadLetterRecord,
   FieldRecord,
+  FinishRunInput,
   IssueRecord,
   PageWriteInput,
   PageWriteResult,
+  RemoveFromScopeInput,
   ReprojectionStore,
   RunCounters,
-  RunOutcome,
   RunRecord,
+  SoftDeleteInput,
+  StartRunInput,
+  StoredIssueVersion,
   SyncStateRecord,
   SyncStateUpdate,
   SyncStore,
+  WebhookEventInput,
 } from './types';
 
 const COUNTER_COLUMNS: Array<[keyof RunCounters, string]> = [
@@ -92,8 +99,8 @@ export class KnexSyncStore implements SyncStore, ReprojectionStore {
     await this.knex.raw(`ANALYZE ${ANALYZED_TABLES.join(', ')}`).catch(() => undefined);
   }
 
-  async storedHistoryStates(instance: string, issueIds: string[]) {
-    const out = new Map<string, { historyCount: number; lastHistoryId?: string; updatedMs: number; contentHash: string }>();
+  async storedHistoryStates(instance: string, issueIds: string[]): Promise<Map<string, StoredIssueVersion>> {
+    const out = new Map<string, StoredIssueVersion>();
     for (const ids of chunk([...new Set(issueIds)], IDS_PER_STATEMENT)) {
       const rows = await this.knex(T.issues)
         .select('issue_id', 'history_count', 'last_history_id', 'updated_ms', 'content_hash')
@@ -137,7 +144,7 @@ export class KnexSyncStore implements SyncStore, ReprojectionStore {
     return rows.map(row => String(row.sync_id));
   }
 
-  async removeFromScope(input: { syncId: string; instance: string; goneIds: string[]; reason: string; nowMs: number; deletedInJira?: boolean }): Promise<{ deleted: number }> {
+  async removeFromScope(input: RemoveFromScopeInput): Promise<{ deleted: number }> {
     const { syncId, instance, goneIds, reason, nowMs } = input;
     if (!goneIds.length) return { deleted: 0 };
     return this.knex.transaction(async tx => {
@@ -161,7 +168,7 @@ export class KnexSyncStore implements SyncStore, ReprojectionStore {
     });
   }
 
-  async softDeleteIssue(input: { instance: string; issueId: string; reason: string; nowMs: number }): Promise<boolean> {
+  async softDeleteIssue(input: SoftDeleteInput): Promise<boolean> {
     const { instance, issueId, reason, nowMs } = input;
     return this.knex.transaction(async tx => {
       // Gone from Jira means no sync sees it any more; a later write restores both.
@@ -176,14 +183,14 @@ export class KnexSyncStore implements SyncStore, ReprojectionStore {
     });
   }
 
-  async startRun(input: { syncId: string; strategy: string; trigger: string; nowMs: number }): Promise<string> {
+  async startRun(input: StartRunInput): Promise<string> {
     const [row] = await this.knex(T.runs)
       .insert({ sync_id: input.syncId, strategy: input.strategy, trigger: input.trigger, started_ms: input.nowMs, outcome: 'running' })
       .returning('run_id');
     return idOf(typeof row === 'object' ? row.run_id : row);
   }
 
-  async finishRun(input: { runId: string; outcome: RunOutcome; counters: RunCounters; error?: string; details?: unknown; nowMs: number }): Promise<void> {
+  async finishRun(input: FinishRunInput): Promise<void> {
     const update: Record<string, unknown> = {
       outcome: input.outcome,
       ended_ms: input.nowMs,
@@ -202,7 +209,7 @@ export class KnexSyncStore implements SyncStore, ReprojectionStore {
     return rows.map(runFromRow);
   }
 
-  async addDeadLetter(input: { syncId: string; instance: string; issueId: string; issueKey?: string; error: string; payload: unknown; nowMs: number }): Promise<void> {
+  async addDeadLetter(input: DeadLetterInput): Promise<void> {
     await this.knex(T.deadLetters)
       .insert({
         sync_id: input.syncId,
@@ -227,7 +234,7 @@ export class KnexSyncStore implements SyncStore, ReprojectionStore {
       } as any);
   }
 
-  async resolveDeadLetter(input: { syncId: string; instance: string; issueId: string; nowMs: number }): Promise<void> {
+  async resolveDeadLetter(input: DeadLetterKey & { nowMs: number }): Promise<void> {
     await this.knex(T.deadLetters)
       .where({ sync_id: input.syncId, instance: input.instance, issue_id: input.issueId })
       .whereNull('resolved_ms')
@@ -247,11 +254,7 @@ export class KnexSyncStore implements SyncStore, ReprojectionStore {
     return Number(row?.n ?? 0);
   }
 
-  async saveFields(
-    instance: string,
-    fields: Array<{ id: string; name: string; custom: boolean; schema?: unknown; clauseNames?: string[] }>,
-    nowMs: number,
-  ): Promise<void> {
+  async saveFields(instance: string, fields: FieldRecord[], nowMs: number): Promise<void> {
     const byId = new Map(fields.map(f => [f.id, f]));
     const rows = [...byId.values()].map(f => ({
       instance,
@@ -280,15 +283,7 @@ export class KnexSyncStore implements SyncStore, ReprojectionStore {
     }));
   }
 
-  async recordWebhookEvent(input: {
-    instance: string;
-    eventKey: string;
-    webhookEvent: string;
-    issueId: string | null;
-    eventMs: number | null;
-    outcome: string;
-    nowMs: number;
-  }): Promise<boolean> {
+  async recordWebhookEvent(input: WebhookEventInput): Promise<boolean> {
     // The primary key decides between racing replicas: exactly one insert returns a row.
     const inserted = await this.knex(T.webhookEvents)
       .insert({

@@ -4,6 +4,11 @@ export interface AlertSubject {
   subjectId: string;
 }
 
+/** One incident slot: at most one incident per subject and kind is open at a time. */
+export interface IncidentKey extends AlertSubject {
+  kind: string;
+}
+
 export interface AlertIncidentRecord extends AlertSubject {
   kind: string;
   openedMs: number;
@@ -51,14 +56,14 @@ export interface CompletenessCheckRecord extends Omit<CompletenessCheckResult, '
  */
 export interface OpsStore {
   /** True when this call opened the incident (it was absent or resolved); false when it was already open. */
-  openIncident(input: AlertSubject & { kind: string; message: string; nowMs: number }): Promise<boolean>;
+  openIncident(input: IncidentKey & { message: string; nowMs: number }): Promise<boolean>;
   /** True when this caller won the right to send the opening notice of an open, unnoticed incident. */
-  claimIncidentNotice(input: AlertSubject & { kind: string; nowMs: number }): Promise<boolean>;
+  claimIncidentNotice(input: IncidentKey & { nowMs: number }): Promise<boolean>;
   /** Gives a claimed notice back after sending failed, so a later evaluation retries. */
-  releaseIncidentNotice(input: AlertSubject & { kind: string; claimedMs: number }): Promise<void>;
+  releaseIncidentNotice(input: IncidentKey & { claimedMs: number }): Promise<void>;
   /** Resolves an open incident; returns it when this call resolved it (the caller sends the recovery notice). */
-  resolveIncident(input: AlertSubject & { kind: string; nowMs: number }): Promise<AlertIncidentRecord | undefined>;
-  markRecoverySent(input: AlertSubject & { kind: string; nowMs: number }): Promise<void>;
+  resolveIncident(input: IncidentKey & { nowMs: number }): Promise<AlertIncidentRecord | undefined>;
+  markRecoverySent(input: IncidentKey & { nowMs: number }): Promise<void>;
   listIncidents(subject?: AlertSubject, options?: { openOnly?: boolean }): Promise<AlertIncidentRecord[]>;
   startCompletenessCheck(input: { syncId: string; nowMs: number }): Promise<string>;
   finishCompletenessCheck(input: { checkId: string; result: CompletenessCheckResult; nowMs: number }): Promise<void>;

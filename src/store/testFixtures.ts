@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
-import { mockServices } from '@backstage/backend-test-utils';
 import type { HistoryRecord, IssueRecord, IssueVersion, LinkRecord } from './types';
 
 /** A test database as the stores' `create` takes it: they migrate it. */
-export const storeDatabase = (knex: Knex) => ({ database: mockServices.database({ knex }) });
+export const storeDatabase = (knex: Knex) => ({ database: { getClient: async () => knex } });
 
 export const BASE_MS = Date.UTC(2026, 0, 1);
 export const HOUR = 3_600_000;

@@ -4,7 +4,7 @@ import type { SyncDefinition } from '../spec/types';
 import { specHash } from '../spec';
 import type { ApiCounters, JiraClient } from '../jira/types';
 import { resolveFieldMappings } from '../jira/fields';
-import type { ReprojectionStore, RunCounters, SyncStateRecord, SyncStateUpdate, SyncStore } from '../store/types';
+import type { IssueVersion, ReprojectionStore, RunCounters, SyncStateRecord, SyncStateUpdate, SyncStore } from '../store/types';
 import { projectCustomFields, contentHashOf } from './transform';
 import type { ResolvedFieldMapping } from './transform';
 import { createRunContext, emptyCounters, fetchFieldsOf, type RunContext } from './RunContext';
@@ -254,17 +254,16 @@ export class SyncEngine {
       context: context.label,
       storedHistories: context.storedHistories,
     });
+    // The versions that transformed move the cursor; the checkpoint is committed with them.
+    const advance = (versions: IssueVersion[]): SyncStateUpdate => {
+      for (const v of versions) {
+        maxUpdatedMs = Math.max(maxUpdatedMs ?? 0, v.issue.updatedMs);
+        checkpoint.cursorMs = Math.max(checkpoint.cursorMs ?? 0, v.issue.updatedMs);
+      }
+      return { syncId: sync.id, instance: sync.instance, resumePoint: checkpoint };
+    };
     for await (const page of readAhead(pages, READ_AHEAD_PAGES)) {
-      const { result } = await this.writer.write(context, page.issues, {
-        // The versions that transformed move the cursor; the checkpoint is committed with them.
-        checkpoint: versions => {
-          for (const v of versions) {
-            maxUpdatedMs = Math.max(maxUpdatedMs ?? 0, v.issue.updatedMs);
-            checkpoint.cursorMs = Math.max(checkpoint.cursorMs ?? 0, v.issue.updatedMs);
-          }
-          return { syncId: sync.id, instance: sync.instance, resumePoint: checkpoint };
-        },
-      });
+      const { result } = await this.writer.write(context, page.issues, { checkpoint: advance });
       countWrite(counters, result, page.issues.length);
       progress.tick(counters.issuesRead);
       if (signal?.aborted) throw new SyncAbortedError(sync.id);

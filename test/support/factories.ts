@@ -8,6 +8,8 @@ export interface SimEndpoint {
   credentials: { email: string; apiToken: string };
 }
 
+const simAuth = (sim: SimEndpoint) => ({ type: 'basic' as const, email: sim.credentials.email, apiToken: sim.credentials.apiToken });
+
 /** A sync definition with test-friendly defaults. */
 export function syncDefinition(overrides: Partial<SyncDefinition> & Pick<SyncDefinition, 'id'>): SyncDefinition {
   return {
@@ -46,8 +48,6 @@ export function simInstanceConfig(sim: SimEndpoint, overrides: Partial<JiraInsta
 export function simInstanceAppConfig(sim: SimEndpoint, extra: Record<string, unknown> = {}) {
   return { name: 'sim', baseUrl: sim.url, auth: simAuth(sim), ...extra };
 }
-
-const simAuth = (sim: SimEndpoint) => ({ type: 'basic' as const, email: sim.credentials.email, apiToken: sim.credentials.apiToken });
 
 /** Retries in tests wait a tenth of what they would in production. */
 export const fastSleep = (ms: number, signal?: AbortSignal) =>
