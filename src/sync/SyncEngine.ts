@@ -14,6 +14,7 @@ import { scopeJql, sweepJql } from './jql';
 import { SyncMetrics } from './metrics';
 import { ProgressLog } from './ProgressLog';
 import { readAhead } from './readAhead';
+import { chunk } from '../lib/chunk';
 
 /** What a run's body gets: the sync, its counters and logger; the client unless the run calls no Jira. */
 interface RunScope {
@@ -373,10 +374,4 @@ function addApiDelta(counters: RunCounters, before: ApiCounters, after: ApiCount
   counters.apiRetries += after.retries - before.retries;
   counters.apiBytes += after.bytes - before.bytes;
   counters.rateLimitWaitMs += after.rateLimitWaitMs - before.rateLimitWaitMs;
-}
-
-function chunk<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
