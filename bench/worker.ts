@@ -5,20 +5,20 @@
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { createJiraClient } from '../src/jira';
 import type { JiraClient } from '../src/jira/types';
 import type { JiraInstanceConfig } from '../src/config/types';
 import type { SyncDefinition } from '../src/spec/types';
-import { createKnexSyncStore } from '../src/store';
+import { KnexSyncStore, migrationsDirectory } from '../src/store';
 import { T, rowsPerStatement } from '../src/store/rows';
 import { SyncEngine, scopeJql, type RunSummary } from '../src/sync';
 import { sweepJql } from '../src/sync/jql';
 import type { EndpointCounts, RunFigures, SimReply, SimRequest, WorkerInput, WorkerMessage, WorkerResult } from './protocol';
+import { simInstanceConfig, syncDefinition } from '../test/support/factories';
 
-const migrationsDirectory = resolve(__dirname, '../migrations');
 
 const quietJiraLogger = { info() {}, warn() {}, error() {}, debug() {} };
 
@@ -102,29 +102,14 @@ async function openDatabase(input: WorkerInput, label: string): Promise<BenchDat
 }
 
 function clientConfig(input: WorkerInput): JiraInstanceConfig {
-  return {
-    name: 'sim',
-    baseUrl: input.simUrl,
-    auth: { type: 'basic', email: input.credentials.email, apiToken: input.credentials.apiToken },
-    rateLimit: { ...input.rateLimit, maxAttempts: 8, requestTimeoutMs: 120_000 },
-  };
+  return simInstanceConfig(
+    { url: input.simUrl, credentials: input.credentials },
+    { rateLimit: { ...input.rateLimit, maxAttempts: 8, requestTimeoutMs: 120_000 } },
+  );
 }
 
-function syncDefinition(input: WorkerInput): SyncDefinition {
-  return {
-    id: 'bench',
-    instance: 'sim',
-    projects: input.projects,
-    strategy: 'incremental',
-    schedule: { frequency: { minutes: 30 }, timeout: { minutes: 60 } },
-    fields: input.fields,
-    customFields: [],
-    overlapMs: 10 * 60_000,
-    reconcileEveryMs: 24 * 3600_000,
-    maxDeleteShare: 0.2,
-    pageSize: 100,
-  };
-}
+const benchSync = (input: WorkerInput) =>
+  syncDefinition({ id: 'bench', projects: input.projects, schedule: { frequency: { minutes: 30 }, timeout: { minutes: 60 } }, fields: input.fields });
 
 const totalsOf = (endpoints: EndpointCounts) =>
   Object.values(endpoints).reduce((sum, e) => ({ calls: sum.calls + e.calls, bytes: sum.bytes + e.bytes }), { calls: 0, bytes: 0 });
@@ -213,13 +198,12 @@ async function countStored(knex: Knex): Promise<{ issues: number; histories: num
 async function main(input: WorkerInput): Promise<WorkerResult> {
   const errors: string[] = [];
   const logger = benchLogger(errors);
-  const sync = syncDefinition(input);
+  const sync = benchSync(input);
   const database = await openDatabase(input, 'sync');
   const raw = await openDatabase(input, 'raw');
   try {
     const { knex } = database;
-    await knex.migrate.latest({ directory: migrationsDirectory });
-    const store = createKnexSyncStore(knex);
+    const store = await KnexSyncStore.create({ database: { getClient: async () => knex } });
     const timing = { writeMs: 0, storedHistoriesMs: 0, pages: 0 };
     // Same store, with its two per-page database calls timed.
     const timedStore: typeof store = Object.create(store);

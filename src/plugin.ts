@@ -1,13 +1,9 @@
-import {
-  coreServices,
-  createBackendPlugin,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
+import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { readJiraSyncConfig } from './config';
 import { loadSyncSpec } from './spec';
-import { createKnexIssueQueryStore, createKnexSyncStore } from './store';
+import { KnexIssueQueryStore, KnexOAuthTokenStore, KnexSyncStore } from './store';
 import { createJiraClients } from './jira/clientRegistry';
 import { SyncEngine, SyncMetrics, WebhookProcessor, scheduleSyncs } from './sync';
 import {
@@ -46,16 +42,10 @@ export const jiraSyncPlugin = createBackendPlugin({
           defaults: { schedule: settings.schedule, maxDeleteShare: settings.deletionGuard.maxDeleteShare },
         });
 
-        const knex = await database.getClient();
-        if (!database.migrations?.skip) {
-          await knex.migrate.latest({
-            directory: resolvePackagePath('@jira-sync/backstage-plugin-jira-sync-backend', 'migrations'),
-          });
-        }
-        const store = createKnexSyncStore(knex);
-        const clients = createJiraClients({ instances: settings.instances, logger, oauthTokens: store });
-        const ops = createJiraSyncOps({
-          knex, settings: settings.ops, syncs: spec.syncs, instances: settings.instances, syncStore: store,
+        const store = await KnexSyncStore.create({ database });
+        const clients = createJiraClients({ instances: settings.instances, logger, oauthTokens: await KnexOAuthTokenStore.create({ database }) });
+        const ops = await createJiraSyncOps({
+          database, settings: settings.ops, syncs: spec.syncs, instances: settings.instances, syncStore: store,
           clientFor: clients.get, notifications, catalog, auth, logger,
         });
         const engine = new SyncEngine({ store, clientFor: clients.get, logger, metrics: new SyncMetrics(), onRunFinished: ops.onRunFinished });
@@ -70,7 +60,7 @@ export const jiraSyncPlugin = createBackendPlugin({
             permissions,
             catalog,
             scheduler,
-            queryStore: createKnexIssueQueryStore(knex),
+            queryStore: await KnexIssueQueryStore.create({ database }),
             syncStore: store,
             syncs: spec.syncs,
             instances: settings.instances,
@@ -79,7 +69,7 @@ export const jiraSyncPlugin = createBackendPlugin({
             webhookBodyLimitBytes: settings.webhooks.maxBodyBytes,
             webhookConcurrency: { maxInFlight: settings.webhooks.maxConcurrent, maxQueued: settings.webhooks.maxQueued },
             taskStates: createSchedulerTaskStateReader({ discovery, auth }),
-            checkDatabase: () => knex.raw('select 1'),
+            checkDatabase: async () => (await database.getClient()).raw('select 1'),
             healthFacts: ops.healthFacts,
           }),
         );

@@ -7,10 +7,8 @@ import { mockCredentials, mockServices, startTestBackend, TestDatabases } from '
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { startJiraSimulator, type JiraSimulator } from '../dev/simulator';
 import jiraSyncPlugin from '../src';
-import { createKnexIssueSnapshotReader } from '../src/store';
-import { compareWithJira, formatDifferences } from '../src/sync/compare';
-import type { JiraIssue } from '../src/jira/types';
-import { simInstanceAppConfig } from './support/harness';
+import { simInstanceAppConfig } from './support/factories';
+import { differencesFromTruth } from './support/truth';
 
 jest.setTimeout(180_000);
 
@@ -19,20 +17,7 @@ const user = mockCredentials.user.header();
 const projectOf = (issue: { fields: Record<string, unknown> }) => (issue.fields.project as { key: string }).key;
 
 /** Differences between what one sync stored and the simulator's truth for the sync's projects. */
-async function differencesFor(knex: Knex, sim: JiraSimulator, syncId: string, projects: string[]) {
-  const jiraIssues: JiraIssue[] = sim
-    .truth()
-    .filter(issue => projects.includes(projectOf(issue)))
-    .map(issue => ({ ...issue, historyTotal: issue.histories.length }));
-  const differences = await compareWithJira({
-    instance: 'sim',
-    reader: createKnexIssueSnapshotReader(knex),
-    jiraIssues,
-    mappings: [],
-    complete: { syncId },
-  });
-  return formatDifferences(differences);
-}
+const differencesFor = (knex: Knex, sim: JiraSimulator, syncId: string, projects: string[]) => differencesFromTruth(knex, sim, { syncId, projects });
 
 /**
  * The engine as users run it: the plugin in a Backstage backend, its syncs as scheduler tasks,

@@ -5,10 +5,8 @@ import { mockServices, startTestBackend, TestDatabases } from '@backstage/backen
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { startJiraSimulator, type JiraSimulator } from '../dev/simulator';
 import jiraSyncPlugin from '../src';
-import { createKnexIssueSnapshotReader } from '../src/store';
-import { compareWithJira } from '../src/sync/compare';
-import type { JiraIssue } from '../src/jira/types';
-import { simInstanceAppConfig } from './support/harness';
+import { simInstanceAppConfig } from './support/factories';
+import { truthDifferences } from './support/truth';
 
 jest.setTimeout(120_000);
 
@@ -57,14 +55,7 @@ describe.each(databases.eachSupportedId())('the plugin in a Backstage backend on
       expect(runs).toHaveLength(1);
       expect(runs[0].outcome).toBe('succeeded');
       const truth = sim.truth().filter(i => (i.fields.project as { key: string }).key === first);
-      const jiraIssues: JiraIssue[] = truth.map(t => ({ ...t, historyTotal: t.histories.length }));
-      const differences = await compareWithJira({
-        instance: 'sim',
-        reader: createKnexIssueSnapshotReader(knex),
-        jiraIssues,
-        mappings: [],
-        complete: { syncId: 'first-project' },
-      });
+      const differences = await truthDifferences(knex, sim, { syncId: 'first-project', projects: [first] });
       expect(differences).toEqual([]);
       expect(Number(runs[0].issues_inserted)).toBe(truth.length);
     } finally {

@@ -6,7 +6,7 @@ import { mockServices, startTestBackend, TestDatabases } from '@backstage/backen
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { startJiraSimulator, type JiraSimulator } from '../dev/simulator';
 import jiraSyncPlugin from '../src';
-import { simInstanceAppConfig } from './support/harness';
+import { simInstanceAppConfig } from './support/factories';
 
 jest.setTimeout(120_000);
 

@@ -13,7 +13,7 @@ import { createBackend } from '@backstage/backend-defaults';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { freePort } from '../../dev/freePort';
 import { startJiraSimulator, type JiraSimulator } from '../../dev/simulator';
-import { createKnexSyncStore } from '../../src/store';
+import { KnexSyncStore } from '../../src/store';
 import { toIssueVersion } from '../../src/sync/transform';
 import type { JiraIssue } from '../../src/jira/types';
 
@@ -130,7 +130,7 @@ async function timed(run: () => Promise<Response>): Promise<number> {
 
 /** Writes every simulator issue through the real store, a page at a time, as a sync would. */
 async function fill(knex: Knex, sim: JiraSimulator, syncId: string) {
-  const store = createKnexSyncStore(knex);
+  const store = await KnexSyncStore.create({ database: { getClient: async () => knex } });
   const truth = sim.truth();
   for (let i = 0; i < truth.length; i += 1000) {
     const versions = truth

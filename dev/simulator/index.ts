@@ -43,11 +43,14 @@ export interface SimIssueView {
   fields: Record<string, unknown>;
 }
 
+/** An issue as a correct sync ends up with it: every field, the complete changelog (oldest first) and its length. */
 export interface TruthIssue {
   id: string;
   key: string;
   fields: Record<string, unknown>;
   histories: any[];
+  /** The number of histories Jira reports for the issue: `histories.length`, as the changelog API's `total`. */
+  historyTotal: number;
 }
 
 export interface JiraSimulator {
@@ -208,12 +211,10 @@ export async function startJiraSimulator(options: SimulatorOptions = {}): Promis
       all: () => data.live().map(view),
     },
     truth: () =>
-      data.live().map(issue => ({
-        id: String(issue.id),
-        key: issue.key,
-        fields: renderAllFields(issue, ctx()),
-        histories: data.histories(issue).map(h => renderHistory(h, ctx())),
-      })),
+      data.live().map(issue => {
+        const histories = data.histories(issue).map(h => renderHistory(h, ctx()));
+        return { id: String(issue.id), key: issue.key, fields: renderAllFields(issue, ctx()), histories, historyTotal: histories.length };
+      }),
     historyCounts: () => data.live().map(issue => data.historyCountOf(issue)),
     faults: { set: f => state.faults.set(f), reset: () => state.faults.reset() },
     rateLimit: { set: c => state.rateLimiter.set(c) },

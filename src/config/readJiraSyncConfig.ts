@@ -5,9 +5,11 @@ import {
 } from '@backstage/backend-plugin-api';
 import { readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds } from '@backstage/types';
-import type { JiraAuthConfig, JiraInstanceConfig } from './types';
-import { positiveInteger, readOpsConfig, type OpsSettings } from '../ops/config';
-import { DEFAULT_WEBHOOK_CONCURRENCY } from '../service/webhookRoute';
+import type { JiraAuthConfig, JiraInstanceConfig, WebhookConcurrency } from './types';
+import { JiraSyncConfigError } from './JiraSyncConfigError';
+import { positiveInteger, readOpsConfig, type OpsSettings } from './readOpsConfig';
+
+export { JiraSyncConfigError };
 
 /** Where the sync spec comes from: a file, or an object inline in app-config. */
 export type SpecLocation = { path: string } | { inline: unknown };
@@ -30,13 +32,7 @@ export const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
 const DEFAULT_RATE_LIMIT = { requestsPerSecond: 20, concurrency: 4, maxAttempts: 6, requestTimeoutMs: 30_000 };
 const DEFAULT_OAUTH_TOKEN_URL = 'https://auth.atlassian.com/oauth/token';
 
-/** A config problem; the message names the key, never a secret's value. */
-export class JiraSyncConfigError extends Error {
-  constructor(message: string) {
-    super(`jiraSync config: ${message}`);
-    this.name = 'JiraSyncConfigError';
-  }
-}
+export const DEFAULT_WEBHOOK_CONCURRENCY: WebhookConcurrency = { maxInFlight: 4, maxQueued: 200 };
 
 function readAuth(config: Config, at: string): JiraAuthConfig {
   const type = config.getString('type');

@@ -12,6 +12,12 @@ export type JiraAuthConfig =
       tokenUrl: string;
     };
 
+/** Webhook deliveries processed at once, and waiting beyond those; more get 503, which Jira retries. */
+export interface WebhookConcurrency {
+  maxInFlight: number;
+  maxQueued: number;
+}
+
 export interface JiraInstanceConfig {
   name: string;
   baseUrl: string;

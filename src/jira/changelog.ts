@@ -26,7 +26,7 @@
  * incremental sweep), not otherwise. Data Center embeds full changelogs in the search: 10 pages
  * of 100 for the same data, no changelog call.
  */
-import { compareIds } from './ids';
+import { compareIds } from '../lib/ids';
 import type { IssuePage, JiraDeployment, JiraHistory, JiraIssue, StoredHistoryState } from './types';
 import type { RawIssue, RawPage } from './search';
 import type { JiraTransport } from './transport';

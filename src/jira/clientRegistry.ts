@@ -1,6 +1,7 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { JsonObject } from '@backstage/types';
 import type { JiraInstanceConfig } from '../config/types';
+import type { OAuthTokenStore } from './auth';
 import { createJiraClient } from './client';
 import type { JiraClient } from './types';
 import type { JiraLogger } from './redact';
@@ -13,17 +14,12 @@ const jiraLogger = (logger: LoggerService): JiraLogger => ({
   debug: (message, meta) => logger.debug(message, meta as JsonObject | undefined),
 });
 
-/** Where rotated OAuth refresh tokens are kept (the plugin's database). */
-export interface RefreshTokenPersistence {
-  loadRefreshToken(instance: string): Promise<string | undefined>;
-  saveRefreshToken(instance: string, refreshToken: string, nowMs: number): Promise<void>;
-}
-
 /** One client per configured instance, so limiter, breaker and caches are shared by all its syncs. */
 export function createJiraClients(options: {
   instances: JiraInstanceConfig[];
   logger: LoggerService;
-  oauthTokens: RefreshTokenPersistence;
+  /** Where rotated OAuth refresh tokens are kept (the plugin's database); none for read-only tools. */
+  oauthTokens?: OAuthTokenStore;
 }): { get(instance: string): JiraClient } {
   const { instances, logger, oauthTokens } = options;
   const clients = new Map<string, JiraClient>(
@@ -32,10 +28,7 @@ export function createJiraClients(options: {
       createJiraClient({
         config,
         logger: jiraLogger(logger.child({ jiraInstance: config.name })),
-        oauthTokenStore: {
-          load: instance => oauthTokens.loadRefreshToken(instance),
-          save: (instance, token) => oauthTokens.saveRefreshToken(instance, token, Date.now()),
-        },
+        oauthTokenStore: oauthTokens,
       }),
     ]),
   );

@@ -1,5 +1,6 @@
 /** Test support: a real client against the Jira simulator, with fast retries. */
 import type { JiraInstanceConfig } from '../config/types';
+import { simInstanceConfig } from '../../test/support/factories';
 import { createJiraClient, type CreateJiraClientOptions } from './client';
 import type { IssuePage, JiraClient, JiraIssue } from './types';
 
@@ -23,13 +24,10 @@ export function simClient(
 ): { client: ReturnType<typeof createJiraClient>; lines: string[] } {
   const { lines, logger } = recordingLogger();
   const client = createJiraClient({
-    config: {
-      name: 'sim',
-      baseUrl: sim.url,
-      auth: { type: 'basic', email: sim.credentials.email, apiToken: sim.credentials.apiToken },
+    config: simInstanceConfig(sim, {
       rateLimit: { requestsPerSecond: 2000, concurrency: 4, maxAttempts: 8, requestTimeoutMs: 5000 },
       ...overrides,
-    },
+    }),
     logger,
     retry: { baseDelayMs: 2, maxDelayMs: 40 },
     ...extra,

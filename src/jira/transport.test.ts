@@ -141,6 +141,24 @@ describe('Jira transport', () => {
     await server.close();
   });
 
+  it('reads X-RateLimit-Reset against the client\'s own clock, not the machine\'s', async () => {
+    // A clock years away from the machine's: only the injected one gives the 5 s Jira asks for.
+    let t = Date.UTC(2031, 5, 1, 12, 0, 0);
+    const server = await startTestServer((_req, res, n) =>
+      n === 1 ? json(res, 429, {}, { 'X-RateLimit-Reset': new Date(t + 5000).toISOString() }) : json(res, 200, []),
+    );
+    const { client: c, lines } = client(server.url, {}, {
+      now: () => t,
+      sleep: async ms => {
+        t += ms;
+      },
+    });
+    await expect(c.fields()).resolves.toEqual([]);
+    expect(lines.some(l => l.includes('pausing all requests for 5000 ms'))).toBe(true);
+    expect(c.counters().rateLimitWaitMs).toBe(5000);
+    await server.close();
+  });
+
   it('halves the rate when Jira says the limit is nearly spent', async () => {
     const server = await startTestServer((_req, res) => json(res, 200, [], { 'X-RateLimit-NearLimit': 'true' }));
     const { client: c, lines } = client(server.url);

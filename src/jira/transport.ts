@@ -149,7 +149,7 @@ export class JiraTransport {
               failures + rateLimitWaits,
             );
           }
-          const waitMs = serverWaitMs(headers, Date.now()) ?? fullJitterDelay(rateLimitWaits, this.options.backoff, this.options.random);
+          const waitMs = serverWaitMs(headers, this.options.now()) ?? fullJitterDelay(rateLimitWaits, this.options.backoff, this.options.random);
           const reason = headers.get('ratelimit-reason');
           // Every request of this instance waits, not just this one: the budget is per tenant.
           limiter.pauseUntil(this.options.now() + waitMs);
@@ -178,7 +178,7 @@ export class JiraTransport {
           );
         } else if (RETRYABLE_STATUS.has(status)) {
           attempt = { kind: 'failure', label: String(status), detail: `HTTP ${status}`, bytes: attempt.bytes };
-          const hinted = serverWaitMs(headers, Date.now());
+          const hinted = serverWaitMs(headers, this.options.now());
           if (hinted !== undefined) limiter.pauseUntil(this.options.now() + hinted);
         } else {
           // Jira answered: it is up. A 4xx is the caller's problem and is never retried.

@@ -4,8 +4,7 @@ import type { JiraInstanceConfig } from '../config/types';
 import { JiraCredentialsError } from '../jira/errors';
 import type { AlertSubject, OpsStore, SyncStore } from '../store/types';
 import type { RunSummary } from '../sync/SyncEngine';
-import { scheduleIntervalMs } from '../service/scheduleTimes';
-import { STALE_AFTER_INTERVALS } from '../service/syncHealth';
+import { STALE_AFTER_INTERVALS, scheduleIntervalMs } from '../health';
 import {
   INSTANCE_ALERT_KINDS,
   SYNC_ALERT_KINDS,
@@ -15,7 +14,7 @@ import {
   type AlertKind,
 } from './alertConditions';
 import type { AlertNotifier } from './AlertNotifier';
-import type { AlertsSettings } from './config';
+import type { AlertsSettings } from '../config/readOpsConfig';
 import type { OpsMetrics } from './OpsMetrics';
 import type { TokenExpiryReader } from './tokenExpiry';
 

@@ -3,7 +3,7 @@ import { parseEntityRef, stringifyEntityRef, type Entity } from '@backstage/cata
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { NotificationSendOptions, NotificationService } from '@backstage/plugin-notifications-node';
-import { OWNERS_RECIPIENT } from './config';
+import { OWNERS_RECIPIENT } from '../config/readOpsConfig';
 
 /** Annotations naming Jira projects (Roadie's and Axis's); values may list several keys, comma-separated. */
 const PROJECT_ANNOTATIONS = ['jira/project-key', 'jira.com/project-key'];

@@ -2,7 +2,6 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { SyncDefinition } from '../spec/types';
 import type { JiraClient, JiraIssue } from '../jira/types';
 import { REQUIRED_FIELDS } from '../jira/client';
-import { resolveFieldMappings } from '../jira/fields';
 import type {
   CompletenessCheckResult,
   CompletenessCount,
@@ -13,10 +12,13 @@ import type {
 import { compareWithJira, type Difference } from '../sync/compare';
 import { scopeJql } from '../sync/jql';
 import { IssueTransformError, toIssueVersion, type ResolvedFieldMapping } from '../sync/transform';
+import { IssueWriter } from '../sync/IssueWriter';
+import { readJira } from '../sync/SweepPlan';
+import { createRunContext, type RunContext } from '../sync/RunContext';
 import type { OpsMetrics } from './OpsMetrics';
 
 export interface CompletenessCheckOptions {
-  syncStore: Pick<SyncStore, 'getState' | 'listRuns' | 'scopeIssueIds' | 'writePage'>;
+  syncStore: Pick<SyncStore, 'getState' | 'listRuns' | 'scopeIssueIds' | 'writePage' | 'addDeadLetter' | 'storedHistoryStates'>;
   opsStore: OpsStore;
   reader: IssueSnapshotReader;
   clientFor(instance: string): JiraClient;
@@ -46,7 +48,11 @@ const CHECK_KINDS = new Set<Difference['kind']>(['field', 'histories', 'links', 
  * through the store like any sync page.
  */
 export class CompletenessCheck {
-  constructor(private readonly options: CompletenessCheckOptions) {}
+  private readonly writer: IssueWriter;
+
+  constructor(private readonly options: CompletenessCheckOptions) {
+    this.writer = new IssueWriter({ store: options.syncStore, now: () => this.now() });
+  }
 
   private now() {
     return this.options.now ? this.options.now() : Date.now();
@@ -83,7 +89,7 @@ export class CompletenessCheck {
   ): Promise<CompletenessCheckResult> {
     const { syncStore } = this.options;
     const [state, runs] = await Promise.all([syncStore.getState(sync.id), syncStore.listRuns(sync.id, 20)]);
-    const lastSuccess = runs.find(run => run.outcome === 'succeeded' && run.strategy !== 'reproject');
+    const lastSuccess = runs.find(run => run.outcome === 'succeeded' && readJira(run));
     if (!state || state.watermarkMs === null || !lastSuccess) {
       return { ...emptyResult('skipped'), error: 'the sync has not completed a sweep yet' };
     }
@@ -97,9 +103,9 @@ export class CompletenessCheck {
     logger: LoggerService,
     signal: AbortSignal | undefined,
   ): Promise<CompletenessCheckResult> {
-    const client = this.options.clientFor(sync.instance);
-    const mappings = resolveFieldMappings(sync.customFields, await client.fields(), `sync "${sync.id}"`);
-    const fields = [...new Set([...(fetchedFields ?? [...sync.fields, ...mappings.map(m => m.fieldId)]), ...REQUIRED_FIELDS])];
+    const context = await createRunContext({ sync, client: this.options.clientFor(sync.instance), store: this.options.syncStore, logger, signal });
+    const { client, mappings } = context;
+    const fields = [...new Set([...(fetchedFields ?? context.fetchFields), ...REQUIRED_FIELDS])];
 
     const counts = await this.counts(sync, client, lastSweepStartedMs);
     const countMismatches = counts.filter(c => c.jira !== null && c.jira !== c.stored).length;
@@ -120,7 +126,7 @@ export class CompletenessCheck {
     let repaired = 0;
     if (this.options.repair && differing) {
       const toRepair = comparable.filter(issue => differingIds.includes(String(issue.id)));
-      await this.repair(sync, toRepair, mappings, logger);
+      await this.repair(context, toRepair);
       const after = await this.compare(sync.instance, toRepair, mappings);
       repaired = differing - new Set(after.map(d => d.issueId)).size;
       differences = [...differences.filter(d => !differingIds.includes(d.issueId)), ...after];
@@ -200,18 +206,11 @@ export class CompletenessCheck {
     return differences.filter(d => CHECK_KINDS.has(d.kind) || d.kind === 'missing');
   }
 
-  private async repair(sync: SyncDefinition, issues: JiraIssue[], mappings: ResolvedFieldMapping[], logger: LoggerService) {
-    const versions = [];
-    for (const issue of issues) {
-      try {
-        versions.push(toIssueVersion(sync.instance, issue, mappings));
-      } catch (e) {
-        if (!(e instanceof IssueTransformError)) throw e;
-        logger.warn(`sync "${sync.id}": cannot repair ${issue.key}: ${e.message}`);
-      }
-    }
-    if (versions.length) {
-      await this.options.syncStore.writePage({ syncId: sync.id, instance: sync.instance, versions, nowMs: this.now() });
+  /** Writes the differing issues again through the sync's issue writer, like any sync page. */
+  private async repair(context: RunContext, issues: JiraIssue[]) {
+    const { failed } = await this.writer.write(context, issues);
+    for (const { issue, error } of failed) {
+      context.logger.warn(`sync "${context.sync.id}": cannot repair ${issue.key}: ${error.message}`);
     }
   }
 }

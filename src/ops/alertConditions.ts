@@ -1,7 +1,6 @@
 import type { CompletenessCheckRecord, RunRecord, SyncStateRecord } from '../store/types';
-import { driftText } from '../service/syncHealth';
-import type { SlowRunPolicy } from './runDurations';
-import { durationText, slowRunFinding } from './runDurations';
+import type { SlowRunPolicy } from '../config/readOpsConfig';
+import { driftText, durationText, slowRunFinding } from '../health';
 
 /** Every alert the plugin raises. One incident per (subject, kind) at a time. */
 export const SYNC_ALERT_KINDS = [

@@ -1,24 +1,23 @@
 import type { AuthService, LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
-import type { Knex } from 'knex';
 import type { JiraInstanceConfig } from '../config/types';
 import type { JiraClient } from '../jira/types';
 import type { SyncDefinition } from '../spec/types';
-import { createKnexIssueSnapshotReader } from '../store/KnexIssueSnapshotReader';
-import { createKnexOpsStore } from '../store/KnexOpsStore';
+import { KnexIssueSnapshotReader } from '../store/KnexIssueSnapshotReader';
+import { KnexOpsStore } from '../store/KnexOpsStore';
+import type { StoreOptions } from '../store/database';
 import type { SyncStore } from '../store/types';
 import type { RunSummary } from '../sync/SyncEngine';
 import { AlertMonitor } from './AlertMonitor';
 import { AlertNotifier } from './AlertNotifier';
 import { CompletenessCheck } from './CompletenessCheck';
-import type { OpsSettings } from './config';
-import { createHealthFactsReader } from './healthFacts';
+import type { OpsSettings } from '../config/readOpsConfig';
+import { createHealthFactsReader } from '../health';
 import { OpsMetrics } from './OpsMetrics';
 import { scheduleOps } from './scheduleOps';
 import { createTokenExpiryReader } from './tokenExpiry';
 
-export { readOpsConfig, OWNERS_RECIPIENT, type OpsSettings, type AlertsSettings, type CompletenessSettings } from './config';
 export { AlertMonitor } from './AlertMonitor';
 export { AlertNotifier } from './AlertNotifier';
 export { CompletenessCheck, type CompletenessReport } from './CompletenessCheck';
@@ -26,12 +25,10 @@ export { OpsMetrics } from './OpsMetrics';
 export { syncAlertConditions, tokenExpiryCondition, SYNC_ALERT_KINDS, INSTANCE_ALERT_KINDS, type AlertKind } from './alertConditions';
 export { scheduleOps, completenessTaskId, ALERTS_TASK_ID } from './scheduleOps';
 export { createTokenExpiryReader, type TokenExpiryReader } from './tokenExpiry';
-export { createHealthFactsReader, type HealthFactsReader } from './healthFacts';
-export { slowRunFinding, median } from './runDurations';
 
 /** Alerts, completeness checks, health facts and metrics, assembled for plugin.ts. */
-export function createJiraSyncOps(options: {
-  knex: Knex;
+export async function createJiraSyncOps(options: {
+  database: StoreOptions['database'];
   settings: OpsSettings;
   syncs: SyncDefinition[];
   instances: JiraInstanceConfig[];
@@ -42,8 +39,8 @@ export function createJiraSyncOps(options: {
   auth: Pick<AuthService, 'getOwnServiceCredentials'>;
   logger: LoggerService;
 }) {
-  const { knex, settings, syncs, instances, syncStore, clientFor, logger } = options;
-  const opsStore = createKnexOpsStore(knex);
+  const { database, settings, syncs, instances, syncStore, clientFor, logger } = options;
+  const opsStore = await KnexOpsStore.create({ database });
   const metrics = new OpsMetrics();
   const notifier = new AlertNotifier({
     notifications: options.notifications,
@@ -66,7 +63,7 @@ export function createJiraSyncOps(options: {
   const check = new CompletenessCheck({
     syncStore,
     opsStore,
-    reader: createKnexIssueSnapshotReader(knex),
+    reader: await KnexIssueSnapshotReader.create({ database }),
     clientFor,
     logger,
     sampleSize: settings.completeness.sampleSize,

@@ -2,7 +2,7 @@ import type { LoggerService, SchedulerService } from '@backstage/backend-plugin-
 import type { SyncDefinition } from '../spec/types';
 import type { AlertMonitor } from './AlertMonitor';
 import type { CompletenessCheck } from './CompletenessCheck';
-import type { OpsSettings } from './config';
+import type { OpsSettings } from '../config/readOpsConfig';
 
 /** Scheduler task ids (also what `POST .../tasks/:id/trigger` takes). */
 export const completenessTaskId = (syncId: string) => `jira-sync:completeness:${syncId}`;

@@ -1,4 +1,4 @@
-import { compareIds } from '../jira/ids';
+import { compareIds } from '../lib/ids';
 import type { FlowIssueRecord, StatusCategory } from '../store/types';
 
 /**

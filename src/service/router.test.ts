@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import request from 'supertest';
 import type { Knex } from 'knex';
 import {
@@ -13,9 +12,10 @@ import { ConflictError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { createKnexIssueQueryStore, createKnexSyncStore } from '../store';
+import { KnexIssueQueryStore, KnexSyncStore } from '../store';
+import { storeDatabase } from '../store/testFixtures';
 import type { SyncDefinition } from '../spec/types';
-import type { JiraInstanceConfig } from '../config/types';
+import { instanceConfig, syncDefinition } from '../../test/support/factories';
 import { createRouter } from './router';
 import { jiraSyncPermissions } from '@jira-sync/backstage-plugin-jira-sync-common';
 import { jiraSyncAuthPolicies, registerPermissions } from './permissions';
@@ -23,21 +23,16 @@ import { createResponseValidator } from '../../test/service/openapiValidator';
 import { at, flowFixtureVersions, issueVersion, statusHistory } from '../../test/service/seed';
 import { FLOW_NOW_MS, expectedFlowMetrics } from '../../test/service/flowFixture';
 
-const migrationsDirectory = resolve(__dirname, '../../migrations');
 const NOW = FLOW_NOW_MS;
 const MIN = 60_000;
 
-const instances: JiraInstanceConfig[] = [
-  { name: 'acme', baseUrl: 'https://acme.atlassian.net/', auth: { type: 'bearer', token: 't' }, webhookSecret: 's3cret', rateLimit: { requestsPerSecond: 10, concurrency: 2, maxAttempts: 3, requestTimeoutMs: 1000 } },
-  { name: 'other', baseUrl: 'https://jira.other.example', auth: { type: 'bearer', token: 't' }, rateLimit: { requestsPerSecond: 10, concurrency: 2, maxAttempts: 3, requestTimeoutMs: 1000 } },
+const instances = [
+  instanceConfig({ name: 'acme', baseUrl: 'https://acme.atlassian.net/', webhookSecret: 's3cret' }),
+  instanceConfig({ name: 'other', baseUrl: 'https://jira.other.example' }),
 ];
 
-const sync = (id: string, instance: string, projects: string[], extra: Partial<SyncDefinition> = {}): SyncDefinition => ({
-  id, instance, projects, strategy: 'incremental',
-  schedule: { frequency: { minutes: 30 }, timeout: { minutes: 10 } },
-  fields: [], customFields: [], overlapMs: 0, reconcileEveryMs: 86_400_000, maxDeleteShare: 0.2, pageSize: 100,
-  ...extra,
-});
+const sync = (id: string, instance: string, projects: string[], extra: Partial<SyncDefinition> = {}) =>
+  syncDefinition({ id, instance, projects, ...extra });
 const syncs = [
   sync('acme-pay', 'acme', ['PAY', 'OPS']),
   sync('acme-flow', 'acme', ['FLOW']),
@@ -85,8 +80,7 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
 
   beforeAll(async () => {
     knex = await databases.init(databaseId);
-    await knex.migrate.latest({ directory: migrationsDirectory });
-    const store = createKnexSyncStore(knex);
+    const store = await KnexSyncStore.create(storeDatabase(knex));
     const write = (instance: string, syncId: string | null, versions: ReturnType<typeof issueVersion>[]) =>
       store.writePage({ syncId, instance, versions, nowMs: NOW - 60 * MIN });
 
@@ -173,7 +167,7 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
                 permissions: deps.permissions,
                 catalog: { getEntityByRef },
                 scheduler,
-                queryStore: createKnexIssueQueryStore(knex),
+                queryStore: await KnexIssueQueryStore.create(storeDatabase(knex)),
                 syncStore: store,
                 syncs,
                 instances,
@@ -373,7 +367,7 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
     });
 
     it('pages with an opaque cursor, losing and repeating nothing while rows are inserted between pages', async () => {
-      const store = createKnexSyncStore(knex);
+      const store = await KnexSyncStore.create(storeDatabase(knex));
       const base = at('2026-02-01T00:00:00Z');
       // 12 issues, updated times in pairs so the sort value ties across page boundaries.
       await store.writePage({

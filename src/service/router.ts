@@ -10,7 +10,7 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError, ServiceUnavailableError } from '@backstage/errors';
 import type { BasicPermission } from '@backstage/plugin-permission-common';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import type { JiraInstanceConfig } from '../config/types';
+import type { JiraInstanceConfig, WebhookConcurrency } from '../config/types';
 import type { SyncDefinition } from '../spec/types';
 import type { IssueFilter, IssueQueryStore, Page, StatusCategory, SyncStore } from '../store/types';
 import type { SyncEngine } from '../sync/SyncEngine';
@@ -39,7 +39,7 @@ import { requirePermission } from './permissions';
 import type { SchedulerTaskStateReader } from './schedulerTaskStates';
 import { serializeDeadLetter, serializeHistory, serializeIssue, serializeIssueDetail, serializeRun } from './serialize';
 import { syncStatuses, type SyncStatusSources } from './syncStatus';
-import { createWebhookRouter, type WebhookConcurrency, type WebhookHandler } from './webhookRoute';
+import { createWebhookRouter, type WebhookHandler } from './webhookRoute';
 
 export interface RouterOptions {
   logger: LoggerService;

@@ -1,23 +1,19 @@
-import { resolve } from 'node:path';
 import request from 'supertest';
 import type { Knex } from 'knex';
 import { TestDatabases, mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { createKnexIssueQueryStore, createKnexSyncStore } from '../store';
-import type { SyncDefinition } from '../spec/types';
+import { KnexIssueQueryStore, KnexSyncStore } from '../store';
+import { storeDatabase } from '../store/testFixtures';
+import { syncDefinition } from '../../test/support/factories';
 import { syncTaskId } from '../sync/scheduleSyncs';
 import { createRouter } from './router';
 import { createSchedulerTaskStateReader } from './schedulerTaskStates';
 import { jiraSyncAuthPolicies } from './permissions';
 
 const MIN = 60_000;
-const sync: SyncDefinition = {
-  id: 'acme-pay', instance: 'acme', projects: ['PAY'], strategy: 'incremental',
-  schedule: { frequency: { minutes: 30 }, timeout: { minutes: 10 } },
-  fields: [], customFields: [], overlapMs: 0, reconcileEveryMs: 86_400_000, maxDeleteShare: 0.2, pageSize: 100,
-};
+const sync = syncDefinition({ id: 'acme-pay', instance: 'acme', projects: ['PAY'] });
 
 async function waitFor(condition: () => boolean, what: string, timeoutMs = 20_000) {
   const start = Date.now();
@@ -39,8 +35,7 @@ describe.each(databases.eachSupportedId())('syncs against the real scheduler on 
 
   beforeAll(async () => {
     knex = await databases.init(databaseId);
-    await knex.migrate.latest({ directory: resolve(__dirname, '../../migrations') });
-    const store = createKnexSyncStore(knex);
+    const store = await KnexSyncStore.create(storeDatabase(knex));
     const testPlugin = createBackendPlugin({
       pluginId: 'jira-sync',
       register(env) {
@@ -65,7 +60,7 @@ describe.each(databases.eachSupportedId())('syncs against the real scheduler on 
               await createRouter({
                 logger, httpAuth, permissions, scheduler,
                 catalog: { getEntityByRef: async () => undefined },
-                queryStore: createKnexIssueQueryStore(knex),
+                queryStore: await KnexIssueQueryStore.create(storeDatabase(knex)),
                 syncStore: store,
                 syncs: [sync],
                 instances: [],

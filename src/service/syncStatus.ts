@@ -3,9 +3,8 @@ import type { SyncDefinition } from '../spec/types';
 import type { IssueQueryStore, SyncStore } from '../store/types';
 import { syncTaskId } from '../sync/scheduleSyncs';
 import type { SchedulerTaskState, SchedulerTaskStateReader } from './schedulerTaskStates';
-import { scheduleIntervalMs, scheduleTimeoutMs } from './scheduleTimes';
+import { scheduleIntervalMs, scheduleTimeoutMs, syncHealth, type HealthFactsReader } from '../health';
 import { isoOf, isoOrNull, serializeRun } from './serialize';
-import { syncHealth, type SyncHealthInput } from './syncHealth';
 
 /** Runs read per sync for its health: enough to see a streak of failures and the last success. */
 const RECENT_RUNS = 20;
@@ -17,7 +16,7 @@ export interface SyncStatusSources {
   taskStates?: SchedulerTaskStateReader;
   logger: LoggerService;
   /** Health inputs beyond runs and dead letters (rejected credentials, drift, alert thresholds): src/ops. */
-  healthFacts?: (sync: SyncDefinition) => Promise<Partial<SyncHealthInput>>;
+  healthFacts?: HealthFactsReader;
 }
 
 async function readTaskStates(sources: SyncStatusSources): Promise<Map<string, SchedulerTaskState> | undefined> {

@@ -1,15 +1,15 @@
 import { createHmac } from 'node:crypto';
-import { resolve } from 'node:path';
 import request from 'supertest';
 import type { Knex } from 'knex';
 import { TestDatabases, mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { coreServices, createBackendPlugin, type LoggerService } from '@backstage/backend-plugin-api';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { createKnexIssueQueryStore, createKnexSyncStore } from '../store';
+import { KnexIssueQueryStore, KnexSyncStore } from '../store';
+import { storeDatabase } from '../store/testFixtures';
 import { WebhookProcessor } from '../sync/WebhookProcessor';
+import { toIssueVersion } from '../sync/transform';
 import type { JiraClient, JiraIssue } from '../jira/types';
-import type { JiraInstanceConfig } from '../config/types';
-import type { SyncDefinition } from '../spec/types';
+import { instanceConfig, syncDefinition } from '../../test/support/factories';
 import { createRouter } from './router';
 import express from 'express';
 import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
@@ -21,17 +21,14 @@ const SECRET = 'whsec-Very-Secret-4711';
 const LIMIT = 4096;
 const NOW = Date.parse('2026-03-18T12:00:00Z');
 
-const rateLimit = { requestsPerSecond: 10, concurrency: 2, maxAttempts: 3, requestTimeoutMs: 1000 };
-const instances: JiraInstanceConfig[] = [
-  { name: 'acme', baseUrl: 'https://acme.atlassian.net', auth: { type: 'bearer', token: 't' }, webhookSecret: SECRET, rateLimit },
-  { name: 'nosecret', baseUrl: 'https://nosecret.example', auth: { type: 'bearer', token: 't' }, rateLimit },
+const instances = [
+  instanceConfig({ name: 'acme', baseUrl: 'https://acme.atlassian.net', webhookSecret: SECRET }),
+  instanceConfig({ name: 'nosecret', baseUrl: 'https://nosecret.example' }),
 ];
-const syncs: SyncDefinition[] = [{
-  id: 'acme-web', instance: 'acme', projects: ['WEB'], strategy: 'webhook',
-  schedule: { frequency: { minutes: 30 }, timeout: { minutes: 10 } },
-  fields: ['summary', 'status', 'project', 'created', 'updated'], customFields: [],
-  overlapMs: 0, reconcileEveryMs: 86_400_000, maxDeleteShare: 0.2, pageSize: 100,
-}];
+const webhookSync = syncDefinition({ id: 'acme-web', instance: 'acme', projects: ['WEB'], strategy: 'webhook' });
+// Refreshed by its runs only: deliveries for its issues are not applied.
+const nightlySync = syncDefinition({ id: 'acme-nightly', instance: 'acme', projects: ['NIGHT'], strategy: 'incremental' });
+const syncs = [webhookSync, nightlySync];
 
 const sign = (body: string | Buffer, secret = SECRET) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 const jiraTime = (iso: string) => iso.replace('Z', '+0000');
@@ -111,8 +108,7 @@ describe.each(databases.eachSupportedId())('POST /webhook/{instance} on %p', dat
 
   beforeAll(async () => {
     knex = await databases.init(databaseId);
-    await knex.migrate.latest({ directory: resolve(__dirname, '../../migrations') });
-    const store = createKnexSyncStore(knex);
+    const store = await KnexSyncStore.create(storeDatabase(knex));
     const testPlugin = createBackendPlugin({
       pluginId: 'jira-sync',
       register(env) {
@@ -126,7 +122,7 @@ describe.each(databases.eachSupportedId())('POST /webhook/{instance} on %p', dat
                 logger, httpAuth, permissions,
                 catalog: { getEntityByRef: async () => undefined },
                 scheduler: { triggerTask: async () => {}, getScheduledTasks: async () => [] },
-                queryStore: createKnexIssueQueryStore(knex),
+                queryStore: await KnexIssueQueryStore.create(storeDatabase(knex)),
                 syncStore: store,
                 syncs, instances,
                 webhooks: new WebhookProcessor({ store, clientFor: () => fakeClient, syncs, logger, now: () => NOW }),
@@ -257,6 +253,36 @@ describe.each(databases.eachSupportedId())('POST /webhook/{instance} on %p', dat
       expect((await storedIssue('NOPE-1')).status).toBe(404);
       const worklog = JSON.stringify({ timestamp: NOW, webhookEvent: 'worklog_created', worklog: { id: '1' } });
       expect((await deliver('acme', worklog)).body).toEqual({ outcome: 'ignored' });
+    });
+
+    it('leaves issues only full or incremental syncs see to their runs: nothing stored or deleted', async () => {
+      jira.set('9001', jiraIssue('9001', 'NIGHT-1', 'edited in Jira', '2026-03-18T10:00:00.000Z'));
+      // Fetched by id: the issue's current project decides whether the webhook sync covers it.
+      expect((await deliver('acme', event('jira:issue_updated', '9001', 'NIGHT-1', '2026-03-18T10:00:00.000Z', NOW + 7))).body).toEqual({ outcome: 'out-of-scope' });
+      expect((await storedIssue('NIGHT-1')).status).toBe(404);
+      jiraCalls.length = 0;
+      // Stored by the nightly sync's run, then deleted in Jira: its reconciliation will see that, no Jira call now.
+      const store = await KnexSyncStore.create(storeDatabase(knex));
+      const nightly = toIssueVersion('acme', jiraIssue('9002', 'NIGHT-2', 'nightly copy', '2026-03-18T09:00:00.000Z'), []);
+      await store.writePage({ syncId: nightlySync.id, instance: 'acme', versions: [nightly], nowMs: NOW });
+      expect((await deliver('acme', event('jira:issue_deleted', '9002', 'NIGHT-2', undefined, NOW + 8))).body).toEqual({ outcome: 'out-of-scope' });
+      expect(jiraCalls).toEqual([]);
+      expect((await storedIssue('NIGHT-2')).body).toMatchObject({ summary: 'nightly copy', deleted: null });
+    });
+
+    it('costs no Jira call at all on an instance without webhook syncs', async () => {
+      const noJira = () => {
+        throw new Error('no Jira call expected');
+      };
+      const store = await KnexSyncStore.create(storeDatabase(knex));
+      const processor = new WebhookProcessor({ store, clientFor: noJira, syncs: [nightlySync], logger: mockServices.logger.mock(), now: () => NOW });
+      for (const body of [
+        event('jira:issue_updated', '9003', 'NIGHT-3', '2026-03-18T10:00:00.000Z', NOW + 9),
+        event('jira:issue_deleted', '9002', 'NIGHT-2', undefined, NOW + 10),
+      ]) {
+        expect(await processor.handle('acme', Buffer.from(body), JSON.parse(body))).toBe('out-of-scope');
+      }
+      expect((await storedIssue('NIGHT-2')).body.deleted).toBeNull();
     });
 
     it('accepts any content type: the bytes are what is signed', async () => {

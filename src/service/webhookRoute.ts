@@ -3,7 +3,8 @@ import express from 'express';
 import Router from 'express-promise-router';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { AuthenticationError, InputError, ServiceUnavailableError } from '@backstage/errors';
-import type { JiraInstanceConfig } from '../config/types';
+import type { JiraInstanceConfig, WebhookConcurrency } from '../config/types';
+import { DEFAULT_WEBHOOK_CONCURRENCY } from '../config/readJiraSyncConfig';
 import type { WebhookOutcome } from '../sync/WebhookProcessor';
 
 /** What the route hands a verified delivery to (`WebhookProcessor` in production). */
@@ -13,13 +14,6 @@ export interface WebhookHandler {
 
 const SIGNATURE = /^sha256=([0-9a-f]{64})$/i;
 
-/** Deliveries processed at once, and waiting beyond those; more get 503, which Jira retries. */
-export interface WebhookConcurrency {
-  maxInFlight: number;
-  maxQueued: number;
-}
-
-export const DEFAULT_WEBHOOK_CONCURRENCY: WebhookConcurrency = { maxInFlight: 4, maxQueued: 200 };
 const BUSY_RETRY_AFTER_SECONDS = 10;
 
 /** A slot gate: at most `maxInFlight` holders, `maxQueued` waiters, and a refusal beyond. */

@@ -1,7 +1,7 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { createKnexIssueQueryStore, InvalidCursorError } from './KnexIssueQueryStore';
-import { createKnexSyncStore } from './KnexSyncStore';
-import { BASE_MS, HOUR, history, link, migrated, version } from './testFixtures';
+import { KnexIssueQueryStore, InvalidCursorError } from './KnexIssueQueryStore';
+import { KnexSyncStore } from './KnexSyncStore';
+import { BASE_MS, HOUR, history, link, storeDatabase, version } from './testFixtures';
 import type { IssueFilter, IssueListItem, IssuePageRequest, IssueQueryStore } from './types';
 
 jest.setTimeout(60_000);
@@ -40,9 +40,9 @@ async function listAll(query: IssueQueryStore, filter: IssueFilter, page: IssueP
 
 describe.each(databases.eachSupportedId())('KnexIssueQueryStore on %p', databaseId => {
   async function setup() {
-    const knex = await migrated(await databases.init(databaseId));
-    const store = createKnexSyncStore(knex);
-    const query = createKnexIssueQueryStore(knex);
+    const knex = await databases.init(databaseId);
+    const store = await KnexSyncStore.create(storeDatabase(knex));
+    const query = await KnexIssueQueryStore.create(storeDatabase(knex));
     return { knex, store, query };
   }
 

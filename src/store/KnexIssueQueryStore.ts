@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { connect, type StoreOptions } from './database';
 import {
   IDS_PER_STATEMENT,
   ISSUE_LIST_COLUMNS,
@@ -67,7 +68,11 @@ function decodeCursor(cursor: string, tag: string, length: number): unknown[] {
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, c => `\\${c}`);
 
 export class KnexIssueQueryStore implements IssueQueryStore {
-  constructor(private readonly knex: Knex) {}
+  static async create(options: StoreOptions): Promise<KnexIssueQueryStore> {
+    return new KnexIssueQueryStore(await connect(options.database));
+  }
+
+  private constructor(private readonly knex: Knex) {}
 
   private get sqlite() {
     return isSqlite(this.knex);
@@ -267,6 +272,3 @@ export class KnexIssueQueryStore implements IssueQueryStore {
   }
 }
 
-export function createKnexIssueQueryStore(knex: Knex): IssueQueryStore {
-  return new KnexIssueQueryStore(knex);
-}

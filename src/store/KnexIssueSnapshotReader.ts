@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { connect, type StoreOptions } from './database';
 import type { HistoryRecord, IssueSnapshotReader, LinkRecord } from './types';
 import {
   T, chunk, IDS_PER_STATEMENT, historyFromRow, idOf, issueRecordFromRow, itemFromRow, linkFromRow, msOrNull,
@@ -6,7 +7,11 @@ import {
 
 /** Reads whole stored issues back (row, every history, links) to compare them with Jira. */
 export class KnexIssueSnapshotReader implements IssueSnapshotReader {
-  constructor(private readonly knex: Knex) {}
+  static async create(options: StoreOptions): Promise<KnexIssueSnapshotReader> {
+    return new KnexIssueSnapshotReader(await connect(options.database));
+  }
+
+  private constructor(private readonly knex: Knex) {}
 
   async getIssueRecords(instance: string, issueIds: string[]) {
     const out = [];
@@ -71,4 +76,3 @@ export class KnexIssueSnapshotReader implements IssueSnapshotReader {
   }
 }
 
-export const createKnexIssueSnapshotReader = (knex: Knex) => new KnexIssueSnapshotReader(knex);

@@ -1,10 +1,12 @@
 import type { Knex } from 'knex';
+import { connect, type StoreOptions } from './database';
 import { T, idOf, jsonOrNull, msOf, msOrNull, parseJson } from './rows';
 import type {
   AlertIncidentRecord,
   AlertSubject,
   CompletenessCheckRecord,
   CompletenessCheckResult,
+  IncidentKey,
   OpsStore,
 } from './types';
 
@@ -16,7 +18,7 @@ const OPS = {
 
 type Row = Record<string, any>;
 
-const keyOf = (input: AlertSubject & { kind: string }) => ({
+const keyOf = (input: IncidentKey) => ({
   subject_type: input.subjectType,
   subject_id: input.subjectId,
   kind: input.kind,
@@ -60,9 +62,13 @@ function checkFromRow(row: Row): CompletenessCheckRecord {
 const MAX_STORED_DIFFERENCES = 100;
 
 export class KnexOpsStore implements OpsStore {
-  constructor(private readonly knex: Knex) {}
+  static async create(options: StoreOptions): Promise<KnexOpsStore> {
+    return new KnexOpsStore(await connect(options.database));
+  }
 
-  async openIncident(input: AlertSubject & { kind: string; message: string; nowMs: number }): Promise<boolean> {
+  private constructor(private readonly knex: Knex) {}
+
+  async openIncident(input: IncidentKey & { message: string; nowMs: number }): Promise<boolean> {
     // The primary key is the dedupe: of two replicas inserting at once, one row wins.
     const inserted = await this.knex(OPS.incidents)
       .insert({ ...keyOf(input), opened_ms: input.nowMs, message: input.message, occurrences: 1 })
@@ -84,7 +90,7 @@ export class KnexOpsStore implements OpsStore {
     return reopened === 1;
   }
 
-  async claimIncidentNotice(input: AlertSubject & { kind: string; nowMs: number }): Promise<boolean> {
+  async claimIncidentNotice(input: IncidentKey & { nowMs: number }): Promise<boolean> {
     const claimed = await this.knex(OPS.incidents)
       .where(keyOf(input))
       .whereNull('resolved_ms')
@@ -93,18 +99,18 @@ export class KnexOpsStore implements OpsStore {
     return claimed === 1;
   }
 
-  async releaseIncidentNotice(input: AlertSubject & { kind: string; claimedMs: number }): Promise<void> {
+  async releaseIncidentNotice(input: IncidentKey & { claimedMs: number }): Promise<void> {
     await this.knex(OPS.incidents).where({ ...keyOf(input), notice_sent_ms: input.claimedMs }).update({ notice_sent_ms: null });
   }
 
-  async resolveIncident(input: AlertSubject & { kind: string; nowMs: number }): Promise<AlertIncidentRecord | undefined> {
+  async resolveIncident(input: IncidentKey & { nowMs: number }): Promise<AlertIncidentRecord | undefined> {
     const resolved = await this.knex(OPS.incidents).where(keyOf(input)).whereNull('resolved_ms').update({ resolved_ms: input.nowMs });
     if (resolved !== 1) return undefined;
     const row = await this.knex(OPS.incidents).where(keyOf(input)).first();
     return row ? incidentFromRow(row) : undefined;
   }
 
-  async markRecoverySent(input: AlertSubject & { kind: string; nowMs: number }): Promise<void> {
+  async markRecoverySent(input: IncidentKey & { nowMs: number }): Promise<void> {
     await this.knex(OPS.incidents).where(keyOf(input)).whereNull('recovery_sent_ms').update({ recovery_sent_ms: input.nowMs });
   }
 
@@ -162,4 +168,3 @@ export class KnexOpsStore implements OpsStore {
   }
 }
 
-export const createKnexOpsStore = (knex: Knex) => new KnexOpsStore(knex);

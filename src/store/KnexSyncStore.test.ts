@@ -1,7 +1,8 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import type { Knex } from 'knex';
-import { ANALYZE_FIRST_AFTER_HISTORIES, createKnexSyncStore } from './KnexSyncStore';
-import { BASE_MS, HOUR, history, link, migrated, snapshot, version } from './testFixtures';
+import { ANALYZE_FIRST_AFTER_HISTORIES, KnexSyncStore } from './KnexSyncStore';
+import { KnexOAuthTokenStore } from './KnexOAuthTokenStore';
+import { BASE_MS, HOUR, history, link, snapshot, storeDatabase, version } from './testFixtures';
 import type { RunCounters } from './types';
 
 jest.setTimeout(60_000);
@@ -27,8 +28,8 @@ const NOW = BASE_MS + 100 * HOUR;
 
 describe.each(databases.eachSupportedId())('KnexSyncStore on %p', databaseId => {
   async function setup() {
-    const knex = await migrated(await databases.init(databaseId));
-    return { knex, store: createKnexSyncStore(knex) };
+    const knex = await databases.init(databaseId);
+    return { knex, store: await KnexSyncStore.create(storeDatabase(knex)) };
   }
 
   it('counts inserted, updated, unchanged and stale versions', async () => {
@@ -407,7 +408,7 @@ describe.each(databases.eachSupportedId())('KnexSyncStore on %p', databaseId => 
   });
 
   it('upserts the field catalogue, re-projects custom fields and keeps OAuth tokens', async () => {
-    const { store } = await setup();
+    const { knex, store } = await setup();
     await store.saveFields('cloud', [{ id: 'customfield_1', name: 'Points', custom: true, schema: { type: 'number' }, clauseNames: ['cf[1]'] }], 1);
     await store.saveFields('cloud', [
       { id: 'customfield_1', name: 'Story Points', custom: true, schema: { type: 'number' } },
@@ -425,10 +426,11 @@ describe.each(databases.eachSupportedId())('KnexSyncStore on %p', databaseId => 
     expect(one).toMatchObject({ issueId: '1', customFields: { points: 3 }, contentHash: 'new-hash', rawFields: { summary: 'Issue 1' } });
     expect(two).toMatchObject({ issueId: '2', customFields: {} });
 
-    expect(await store.loadRefreshToken('cloud')).toBeUndefined();
-    await store.saveRefreshToken('cloud', 'r1', 1);
-    await store.saveRefreshToken('cloud', 'r2', 2);
-    expect(await store.loadRefreshToken('cloud')).toBe('r2');
+    const tokens = await KnexOAuthTokenStore.create({ ...storeDatabase(knex), now: () => NOW });
+    expect(await tokens.load('cloud')).toBeUndefined();
+    await tokens.save('cloud', 'r1');
+    await tokens.save('cloud', 'r2');
+    expect(await tokens.load('cloud')).toBe('r2');
   });
 
   it('keeps ids beyond 2^31 exact as strings', async () => {

@@ -1,4 +1,7 @@
-export { createKnexSyncStore, KnexSyncStore } from './KnexSyncStore';
-export { createKnexIssueQueryStore, KnexIssueQueryStore, InvalidCursorError, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from './KnexIssueQueryStore';
-export { createKnexIssueSnapshotReader, KnexIssueSnapshotReader } from './KnexIssueSnapshotReader';
+export { KnexSyncStore } from './KnexSyncStore';
+export { KnexIssueQueryStore, InvalidCursorError, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from './KnexIssueQueryStore';
+export { KnexIssueSnapshotReader } from './KnexIssueSnapshotReader';
+export { KnexOpsStore } from './KnexOpsStore';
+export { KnexOAuthTokenStore } from './KnexOAuthTokenStore';
+export { connect, migrationsDirectory, type StoreOptions } from './database';
 export type * from './types';

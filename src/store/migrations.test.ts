@@ -1,8 +1,7 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import type { Knex } from 'knex';
-import { resolve } from 'node:path';
+import { migrationsDirectory } from './database';
 
-const migrationsDirectory = resolve(__dirname, '../../migrations');
 const tables = [
   'jira_sync_issues',
   'jira_sync_issue_scopes',

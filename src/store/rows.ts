@@ -40,11 +40,7 @@ export function rowsPerStatement(knex: Knex, columns: number): number {
 /** Ids per `where in (...)` list. */
 export const IDS_PER_STATEMENT = 500;
 
-export function chunk<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
+export { chunk } from '../lib/chunk';
 
 /** pg returns bigint as string, better-sqlite3 as number: ids leave the store as decimal strings. */
 export const idOf = (value: unknown): string => String(value);
@@ -61,7 +57,7 @@ export const jsonOrNull = (value: unknown): string | null =>
   value === null || value === undefined ? null : JSON.stringify(value);
 
 /** Compares decimal id strings numerically (ids may exceed 2^53 in principle). */
-export { compareIds } from '../jira/ids';
+export { compareIds } from '../lib/ids';
 
 export function issueToRow(issue: IssueRecord): Row {
   return {

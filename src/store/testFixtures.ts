@@ -1,14 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
-import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import type { HistoryRecord, IssueRecord, IssueVersion, LinkRecord } from './types';
 
-export const migrationsDirectory = resolvePackagePath('@jira-sync/backstage-plugin-jira-sync-backend', 'migrations');
-
-export async function migrated(knex: Knex): Promise<Knex> {
-  await knex.migrate.latest({ directory: migrationsDirectory });
-  return knex;
-}
+/** A test database as the stores' `create` takes it: they migrate it. */
+export const storeDatabase = (knex: Knex) => ({ database: { getClient: async () => knex } });
 
 export const BASE_MS = Date.UTC(2026, 0, 1);
 export const HOUR = 3_600_000;

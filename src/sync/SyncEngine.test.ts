@@ -1,5 +1,6 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { startHarness, syncDefinition, type Harness } from '../../test/support/harness';
+import { startHarness, type Harness } from '../../test/support/harness';
+import { syncDefinition } from '../../test/support/factories';
 
 jest.setTimeout(180_000);
 

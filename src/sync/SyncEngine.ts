@@ -2,25 +2,27 @@ import { createHash } from 'node:crypto';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { SyncDefinition } from '../spec/types';
 import { specHash } from '../spec';
-import type { ApiCounters, JiraClient, JiraIssue, StoredHistoryState } from '../jira/types';
+import type { ApiCounters, JiraClient } from '../jira/types';
 import { resolveFieldMappings } from '../jira/fields';
-import type { IssueVersion, ReprojectionStore, RunCounters, SyncStateRecord, SyncStore } from '../store/types';
-import { IssueTransformError, projectCustomFields, toIssueVersion, contentHashOf } from './transform';
+import type { IssueVersion, ReprojectionStore, RunCounters, SyncStateRecord, SyncStateUpdate, SyncStore } from '../store/types';
+import { projectCustomFields, contentHashOf } from './transform';
 import type { ResolvedFieldMapping } from './transform';
+import { createRunContext, emptyCounters, fetchFieldsOf, type RunContext } from './RunContext';
+import { IssueWriter, countWrite } from './IssueWriter';
+import { REPROJECT_PLAN, planSweep, runLabel, type RunPlan, type SweepCheckpoint, type SweepPlan } from './SweepPlan';
 import { scopeJql, sweepJql } from './jql';
 import { SyncMetrics } from './metrics';
 import { ProgressLog } from './ProgressLog';
 import { readAhead } from './readAhead';
+import { chunk } from '../lib/chunk';
 
-/** Where an unfinished sweep stands; committed with every page so a crash resumes here. */
-export interface SweepCheckpoint {
-  mode: 'full' | 'incremental';
-  /** Updated time of the newest issue committed so far: the sweep resumes from this minute. */
-  cursorMs: number | null;
-  /** Lower bound the sweep started from (null = everything). */
-  fromMs: number | null;
-  reconcile: boolean;
-  runStartedMs: number;
+/** What a run's body gets: the sync, its counters and logger; the client unless the run calls no Jira. */
+interface RunScope {
+  sync: SyncDefinition;
+  client?: JiraClient;
+  counters: RunCounters;
+  logger: LoggerService;
+  signal?: AbortSignal;
 }
 
 export interface RunSummary extends RunCounters {
@@ -51,21 +53,6 @@ const READ_AHEAD_PAGES = 10;
 /** Deletions this small are never held back by the guard: the share test is meant for mass disappearance. */
 const GUARD_FREE_DELETIONS = 5;
 
-const emptyCounters = (): RunCounters => ({
-  issuesRead: 0,
-  issuesInserted: 0,
-  issuesUpdated: 0,
-  issuesUnchanged: 0,
-  issuesDeleted: 0,
-  issuesRestored: 0,
-  historiesWritten: 0,
-  deadLetters: 0,
-  apiCalls: 0,
-  apiRetries: 0,
-  apiBytes: 0,
-  rateLimitWaitMs: 0,
-});
-
 const fieldsHashOf = (fields: string[]) =>
   createHash('sha256').update([...new Set(fields)].sort().join(',')).digest('hex');
 
@@ -85,9 +72,11 @@ export interface SyncEngineOptions {
  */
 export class SyncEngine {
   private readonly now: () => number;
+  private readonly writer: IssueWriter;
 
   constructor(private readonly options: SyncEngineOptions) {
     this.now = options.now ?? Date.now;
+    this.writer = new IssueWriter({ store: options.store, now: this.now });
   }
 
   /** One scheduled (or triggered) run of a sync. Never throws for run failures: they are recorded. */
@@ -101,17 +90,12 @@ export class SyncEngine {
       await this.reprojectIfLocal(sync, state, hash);
     }
     const refreshed = (await store.getState(sync.id)) ?? state;
-    // A checkpoint of a sweep over another scope is worthless: start over.
-    const resume = scopeChanged ? null : ((refreshed?.resumePoint ?? null) as SweepCheckpoint | null);
-    const needsFull =
-      !refreshed || refreshed.watermarkMs === null || sync.strategy === 'full' || refreshed.specHash !== hash || scopeChanged;
-    const mode: SweepCheckpoint['mode'] = resume?.mode ?? (needsFull ? 'full' : 'incremental');
-    const strategy = resume ? `${mode} (resumed)` : mode;
+    const plan = planSweep(sync, refreshed, hash, scope);
     return this.recordRun(
       sync,
-      strategy,
+      plan,
       options.trigger ?? 'schedule',
-      (counters, logger) => this.sweep(sync, refreshed, resume, mode, hash, counters, logger, options.signal),
+      run => this.sweep({ ...run, state: refreshed, plan, hash }),
       options.signal,
     );
   }
@@ -119,28 +103,19 @@ export class SyncEngine {
   /** Fetches one dead-lettered issue again (the API's retry button): stored, still failing, or gone from Jira. */
   async retryDeadLetter(sync: SyncDefinition, issueId: string): Promise<{ outcome: 'stored' | 'still-failing' | 'not-found'; error?: string }> {
     const { store } = this.options;
-    const client = this.options.clientFor(sync.instance);
-    const mappings = resolveFieldMappings(sync.customFields, await client.fields(), `sync "${sync.id}"`);
-    const fields = [...new Set([...sync.fields, ...mappings.map(m => m.fieldId)])];
-    const [issue] = await client.getIssues([issueId], {
-      fields,
-      storedHistories: ids => this.storedHistories(sync.instance, ids),
+    const context = await createRunContext({
+      sync,
+      client: this.options.clientFor(sync.instance),
+      store,
+      logger: this.options.logger.child({ syncId: sync.id }),
     });
-    const nowMs = this.now();
-    if (!issue) {
-      await store.resolveDeadLetter({ syncId: sync.id, instance: sync.instance, issueId, nowMs });
-      return { outcome: 'not-found' };
+    const [issue] = await context.client.getIssues([issueId], { fields: context.fetchFields, storedHistories: context.storedHistories });
+    if (issue) {
+      const { failed } = await this.writer.write(context, [issue]);
+      if (failed.length) return { outcome: 'still-failing', error: failed[0].error.message };
     }
-    try {
-      const version = toIssueVersion(sync.instance, issue, mappings);
-      await store.writePage({ syncId: sync.id, instance: sync.instance, versions: [version], nowMs });
-      await store.resolveDeadLetter({ syncId: sync.id, instance: sync.instance, issueId, nowMs });
-      return { outcome: 'stored' };
-    } catch (e) {
-      if (!(e instanceof IssueTransformError)) throw e;
-      await store.addDeadLetter({ syncId: sync.id, instance: sync.instance, issueId, issueKey: issue.key, error: e.message, payload: issue, nowMs });
-      return { outcome: 'still-failing', error: e.message };
-    }
+    await store.resolveDeadLetter({ syncId: sync.id, instance: sync.instance, issueId, nowMs: this.now() });
+    return { outcome: issue ? 'stored' : 'not-found' };
   }
 
   /** Re-applies the spec's custom-field mappings to stored raw fields: zero Jira calls. */
@@ -171,10 +146,9 @@ export class SyncEngine {
     } catch {
       return; // Names the stored catalogue cannot resolve: the run loads the live catalogue and backfills.
     }
-    const wanted = [...sync.fields, ...mappings.map(m => m.fieldId)];
     const fetched = new Set(state.fetchedFields ?? []);
-    if (!wanted.every(f => fetched.has(f))) return;
-    await this.recordRun(sync, 'reproject', 'spec-change', async counters => {
+    if (!fetchFieldsOf(sync, mappings).every(f => fetched.has(f))) return;
+    await this.recordRun(sync, REPROJECT_PLAN, 'spec-change', async ({ counters }) => {
       counters.issuesUpdated = await this.reproject(sync, mappings);
       await store.saveState({ syncId: sync.id, instance: sync.instance, specHash: hash }, this.now());
       logger.info(`sync "${sync.id}": spec changed only mappings of fetched fields; re-projected ${counters.issuesUpdated} issues locally`);
@@ -184,24 +158,26 @@ export class SyncEngine {
 
   private async recordRun(
     sync: SyncDefinition,
-    strategy: string,
+    plan: RunPlan,
     trigger: string,
-    body: (counters: RunCounters, logger: LoggerService) => Promise<{ guard?: DeletionGuardReport }>,
+    body: (run: RunScope) => Promise<{ guard?: DeletionGuardReport }>,
     signal?: AbortSignal,
   ): Promise<RunSummary> {
     const { store, metrics } = this.options;
+    const strategy = runLabel(plan);
     const startedMs = this.now();
     const runId = await store.startRun({ syncId: sync.id, strategy, trigger, nowMs: startedMs });
     const logger = this.options.logger.child({ syncId: sync.id, runId });
     const counters = emptyCounters();
-    const client = strategy === 'reproject' ? undefined : this.options.clientFor(sync.instance);
+    // A re-projection reads only the database: no client, no API counters.
+    const client = plan.kind === 'reproject' ? undefined : this.options.clientFor(sync.instance);
     const before = client?.counters();
     let outcome: RunSummary['outcome'] = 'succeeded';
     let error: string | undefined;
     let guard: DeletionGuardReport | undefined;
     let failure: unknown;
     try {
-      ({ guard } = await body(counters, logger));
+      ({ guard } = await body({ sync, client, counters, logger, signal }));
     } catch (e) {
       failure = e;
       // Aborted inside a Jira call (the scheduler's timeout), the error is the fetch's, not ours.
@@ -231,25 +207,21 @@ export class SyncEngine {
     return summary;
   }
 
-  private async sweep(
-    sync: SyncDefinition,
-    state: SyncStateRecord | undefined,
-    resume: SweepCheckpoint | null,
-    mode: SweepCheckpoint['mode'],
-    hash: string,
-    counters: RunCounters,
-    logger: LoggerService,
-    signal: AbortSignal | undefined,
-  ): Promise<{ guard?: DeletionGuardReport }> {
+  private async sweep(run: RunScope & {
+    state: SyncStateRecord | undefined;
+    plan: SweepPlan;
+    hash: string;
+  }): Promise<{ guard?: DeletionGuardReport }> {
+    const { sync, state, hash, logger, signal } = run;
+    const { kind: mode, resumeFrom: resume } = run.plan;
     const { store } = this.options;
-    const client = this.options.clientFor(sync.instance);
+    const client = run.client!;
     client.beginRun?.();
-    const context = `sync "${sync.id}"`;
 
     const catalogue = await client.fields();
     await store.saveFields(sync.instance, catalogue, this.now());
-    const mappings = resolveFieldMappings(sync.customFields, catalogue, context);
-    const fetchFields = [...new Set([...sync.fields, ...mappings.map(m => m.fieldId)])];
+    const context = await createRunContext({ sync, client, store, logger, signal, counters: run.counters, catalogue });
+    const { counters, fetchFields } = context;
 
     const scope = scopeJql(sync);
     const startedMs = this.now();
@@ -267,7 +239,7 @@ export class SyncEngine {
     const boundMs = checkpoint.cursorMs ?? checkpoint.fromMs;
     const jql = sweepJql(scope, boundMs === null ? undefined : await client.jqlDateAtOrBefore(boundMs));
 
-    await this.retryDeadLetters(sync, client, fetchFields, mappings, counters, logger, signal);
+    await this.retryDeadLetters(context);
 
     const expected = mode === 'full' ? await client.approximateCount(scope).catch(() => undefined) : undefined;
     if (mode === 'full') logger.info(`sync "${sync.id}": ${resume ? 'resuming' : 'starting'} a full sweep of ~${expected ?? '?'} issues`);
@@ -280,32 +252,29 @@ export class SyncEngine {
       fields: fetchFields,
       pageSize: sync.pageSize,
       signal,
-      context,
-      storedHistories: ids => this.storedHistories(sync.instance, ids),
+      context: context.label,
+      storedHistories: context.storedHistories,
     });
-    for await (const page of readAhead(pages, READ_AHEAD_PAGES)) {
-      const versions = await this.transformPage(sync, page.issues, mappings, counters);
+    // The versions that transformed move the cursor; the checkpoint is committed with them.
+    const advance = (versions: IssueVersion[]): SyncStateUpdate => {
       for (const v of versions) {
         maxUpdatedMs = Math.max(maxUpdatedMs ?? 0, v.issue.updatedMs);
         checkpoint.cursorMs = Math.max(checkpoint.cursorMs ?? 0, v.issue.updatedMs);
       }
-      const result = await store.writePage({
-        syncId: sync.id,
-        instance: sync.instance,
-        versions,
-        state: { syncId: sync.id, instance: sync.instance, resumePoint: checkpoint },
-        nowMs: this.now(),
-      });
-      addWriteResult(counters, result, page.issues.length);
+      return { syncId: sync.id, instance: sync.instance, resumePoint: checkpoint };
+    };
+    for await (const page of readAhead(pages, READ_AHEAD_PAGES)) {
+      const { result } = await this.writer.write(context, page.issues, { checkpoint: advance });
+      countWrite(counters, result, page.issues.length);
       progress.tick(counters.issuesRead);
       if (signal?.aborted) throw new SyncAbortedError(sync.id);
     }
 
     let guard: DeletionGuardReport | undefined;
     if (checkpoint.reconcile) {
-      guard = await this.reconcile(sync, client, scope, fetchFields, mappings, counters, logger, signal);
+      guard = await this.reconcile(context, scope);
     }
-    const endState: Partial<SyncStateRecord> & { syncId: string; instance: string } = {
+    const endState: SyncStateUpdate = {
       syncId: sync.id,
       instance: sync.instance,
       watermarkMs: maxUpdatedMs,
@@ -321,66 +290,20 @@ export class SyncEngine {
     return { guard };
   }
 
-  private async storedHistories(instance: string, ids: string[]): Promise<Map<string, StoredHistoryState>> {
-    const stored = await this.options.store.storedHistoryStates(instance, ids);
-    const out = new Map<string, StoredHistoryState>();
-    for (const [id, s] of stored) out.set(id, { historyCount: s.historyCount, lastHistoryId: s.lastHistoryId });
-    return out;
-  }
-
-  private async transformPage(
-    sync: SyncDefinition,
-    issues: JiraIssue[],
-    mappings: ResolvedFieldMapping[],
-    counters: RunCounters,
-  ): Promise<IssueVersion[]> {
-    const { store } = this.options;
-    const versions: IssueVersion[] = [];
-    for (const issue of issues) {
-      try {
-        versions.push(toIssueVersion(sync.instance, issue, mappings));
-      } catch (e) {
-        if (!(e instanceof IssueTransformError)) throw e;
-        counters.deadLetters += 1;
-        await store.addDeadLetter({
-          syncId: sync.id,
-          instance: sync.instance,
-          issueId: String(issue.id),
-          issueKey: issue.key,
-          error: e.message,
-          payload: issue,
-          nowMs: this.now(),
-        });
-      }
-    }
-    return versions;
-  }
-
   /** Issues that failed to transform before are fetched again by id at the start of each run. */
-  private async retryDeadLetters(
-    sync: SyncDefinition,
-    client: JiraClient,
-    fields: string[],
-    mappings: ResolvedFieldMapping[],
-    counters: RunCounters,
-    logger: LoggerService,
-    signal: AbortSignal | undefined,
-  ) {
+  private async retryDeadLetters(context: RunContext) {
     const { store } = this.options;
+    const { sync, client, counters } = context;
     const waiting = await store.listDeadLetters(sync.id);
     if (!waiting.length) return;
     const issues = await client.getIssues(
       waiting.map(d => d.issueId),
-      { fields, signal, storedHistories: ids => this.storedHistories(sync.instance, ids) },
+      { fields: context.fetchFields, signal: context.signal, storedHistories: context.storedHistories },
     );
     const before = counters.deadLetters;
-    const versions = await this.transformPage(sync, issues, mappings, counters);
-    const retried = counters.deadLetters - before;
+    const { versions, failed, result } = await this.writer.write(context, issues);
     counters.deadLetters = before; // Counted once per run: the sweep may see the same issues again.
-    if (versions.length) {
-      const result = await store.writePage({ syncId: sync.id, instance: sync.instance, versions, nowMs: this.now() });
-      addWriteResult(counters, result, versions.length);
-    }
+    if (result) countWrite(counters, result, versions.length);
     const found = new Set(issues.map(i => String(i.id)));
     for (const v of versions) {
       await store.resolveDeadLetter({ syncId: sync.id, instance: sync.instance, issueId: v.issue.issueId, nowMs: this.now() });
@@ -390,28 +313,20 @@ export class SyncEngine {
         await store.resolveDeadLetter({ syncId: sync.id, instance: sync.instance, issueId: d.issueId, nowMs: this.now() });
       }
     }
-    logger.info(`sync "${sync.id}": retried ${waiting.length} dead letters, ${versions.length} now stored, ${retried} still failing`);
+    context.logger.info(`sync "${sync.id}": retried ${waiting.length} dead letters, ${versions.length} now stored, ${failed.length} still failing`);
   }
 
   /**
    * The id-only census: what the sync stored but Jira no longer returns is either gone or moved
    * out of scope. A mass disappearance is held back (lost access looks like deletion).
    */
-  private async reconcile(
-    sync: SyncDefinition,
-    client: JiraClient,
-    scope: string,
-    fields: string[],
-    mappings: ResolvedFieldMapping[],
-    counters: RunCounters,
-    logger: LoggerService,
-    signal: AbortSignal | undefined,
-  ): Promise<DeletionGuardReport | undefined> {
+  private async reconcile(context: RunContext, scope: string): Promise<DeletionGuardReport | undefined> {
     const { store } = this.options;
+    const { sync, client, counters, logger, signal } = context;
     // Read before the census: an issue stored meanwhile (a webhook for a new issue) is not in it, yet not gone.
     const stored = await store.scopeIssueIds(sync.id, sync.instance);
     const seen = new Set<string>();
-    for await (const ids of client.searchIds({ jql: scope, signal, context: `sync "${sync.id}"` })) {
+    for await (const ids of client.searchIds({ jql: scope, signal, context: context.label })) {
       for (const id of ids) seen.add(String(id));
     }
     const missing = stored.filter(id => !seen.has(id));
@@ -425,15 +340,12 @@ export class SyncEngine {
       return guard;
     }
     const stillThere = await client.getIssues(missing, {
-      fields,
+      fields: context.fetchFields,
       signal,
-      storedHistories: ids => this.storedHistories(sync.instance, ids),
+      storedHistories: context.storedHistories,
     });
-    const moved = await this.transformPage(sync, stillThere, mappings, counters);
-    if (moved.length) {
-      // Keep the row current (new key and project) before it leaves this sync's scope.
-      await store.writePage({ syncId: null, instance: sync.instance, versions: moved, nowMs: this.now() });
-    }
+    // Keep the row current (new key and project) before it leaves this sync's scope.
+    await this.writer.write(context, stillThere, { scopeSyncId: null });
     const movedIds = new Set(stillThere.map(i => String(i.id)));
     const gone = missing.filter(id => !movedIds.has(id));
     const nowMs = this.now();
@@ -457,24 +369,9 @@ export class SyncEngine {
   }
 }
 
-function addWriteResult(counters: RunCounters, result: Awaited<ReturnType<SyncStore['writePage']>>, read: number) {
-  counters.issuesRead += read;
-  counters.issuesInserted += result.inserted;
-  counters.issuesUpdated += result.updated;
-  counters.issuesUnchanged += result.unchanged + result.stale;
-  counters.issuesRestored += result.restored;
-  counters.historiesWritten += result.historiesWritten;
-}
-
 function addApiDelta(counters: RunCounters, before: ApiCounters, after: ApiCounters) {
   counters.apiCalls += after.calls - before.calls;
   counters.apiRetries += after.retries - before.retries;
   counters.apiBytes += after.bytes - before.bytes;
   counters.rateLimitWaitMs += after.rateLimitWaitMs - before.rateLimitWaitMs;
-}
-
-function chunk<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }

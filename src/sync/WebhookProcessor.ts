@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { SyncDefinition } from '../spec/types';
-import type { JiraClient, StoredHistoryState } from '../jira/types';
-import { resolveFieldMappings } from '../jira/fields';
+import type { JiraClient } from '../jira/types';
 import { parseJiraTimestamp } from '../jira/time';
 import type { SyncStore } from '../store/types';
-import { IssueTransformError, toIssueVersion } from './transform';
+import { IssueWriter } from './IssueWriter';
+import { createRunContext, type RunContext } from './RunContext';
 import { scopeJql } from './jql';
 
 export type WebhookOutcome = 'applied' | 'duplicate' | 'stale' | 'deleted' | 'out-of-scope' | 'ignored';
@@ -14,12 +14,14 @@ const ISSUE_EVENTS = new Set(['jira:issue_created', 'jira:issue_updated']);
 const COMMENT_EVENTS = new Set(['comment_created', 'comment_updated', 'comment_deleted']);
 
 /**
- * Applies Jira webhook deliveries through the same transform and store path as scheduled runs.
+ * Applies Jira webhook deliveries to the syncs whose strategy is `webhook`, through the same
+ * transform and store path as scheduled runs.
  * Payloads carry one history and not every mapped field, so a newer-looking event fetches the
  * complete issue by id; an event no newer than the stored row costs no Jira call at all.
  */
 export class WebhookProcessor {
   private readonly now: () => number;
+  private readonly writer: IssueWriter;
 
   constructor(
     private readonly options: {
@@ -31,6 +33,7 @@ export class WebhookProcessor {
     },
   ) {
     this.now = options.now ?? Date.now;
+    this.writer = new IssueWriter({ store: options.store, now: this.now });
   }
 
   async handle(instance: string, rawBody: Buffer, payload: unknown): Promise<WebhookOutcome> {
@@ -49,7 +52,7 @@ export class WebhookProcessor {
     if (!issueId || !/^\d+$/.test(issueId)) {
       outcome = 'ignored';
     } else if (event === 'jira:issue_deleted') {
-      outcome = (await this.confirmDeleted(instance, issueId)) ? 'deleted' : 'stale';
+      outcome = await this.deleteIssue(instance, issueId);
     } else if (ISSUE_EVENTS.has(event) || COMMENT_EVENTS.has(event)) {
       outcome = await this.applyIssue(instance, issueId, body.issue?.fields?.updated);
     } else {
@@ -68,11 +71,23 @@ export class WebhookProcessor {
     return first ? outcome : 'duplicate';
   }
 
+  /** Deliveries keep `webhook` syncs fresh; `full` and `incremental` syncs are refreshed by their runs only. */
   private syncsOf(instance: string) {
-    return this.options.syncs.filter(s => s.instance === instance);
+    return this.options.syncs.filter(s => s.instance === instance && s.strategy === 'webhook');
   }
 
-  /** A delete event may be late or forged by reordering: soft-delete only what Jira no longer has. */
+  /**
+   * A delete event may be late or forged by reordering: soft-delete only what Jira no longer has.
+   * An issue only `full` or `incremental` syncs see is left to their reconciliation.
+   */
+  private async deleteIssue(instance: string, issueId: string): Promise<WebhookOutcome> {
+    const webhookSyncs = new Set(this.syncsOf(instance).map(s => s.id));
+    if (!webhookSyncs.size) return 'out-of-scope';
+    const seenBy = await this.options.store.syncsSeeing(instance, issueId);
+    if (seenBy.length && !seenBy.some(id => webhookSyncs.has(id))) return 'out-of-scope';
+    return (await this.confirmDeleted(instance, issueId)) ? 'deleted' : 'stale';
+  }
+
   private async confirmDeleted(instance: string, issueId: string): Promise<boolean> {
     const client = this.options.clientFor(instance);
     const found = await client.getIssues([issueId], { fields: ['updated'] });
@@ -94,57 +109,35 @@ export class WebhookProcessor {
 
     const client = this.options.clientFor(instance);
     const catalogue = await client.fields();
-    const fields = new Set<string>();
-    const mappingsBySync = new Map(
-      syncs.map(sync => {
-        const mappings = resolveFieldMappings(sync.customFields, catalogue, `sync "${sync.id}"`);
-        sync.fields.forEach(f => fields.add(f));
-        mappings.forEach(m => fields.add(m.fieldId));
-        return [sync.id, mappings] as const;
-      }),
-    );
-    const storedHistories = async (ids: string[]) => {
-      const map = new Map<string, StoredHistoryState>();
-      for (const [id, s] of await store.storedHistoryStates(instance, ids)) {
-        map.set(id, { historyCount: s.historyCount, lastHistoryId: s.lastHistoryId });
-      }
-      return map;
-    };
-    const [issue] = await client.getIssues([issueId], { fields: [...fields], storedHistories });
+    const contexts: RunContext[] = [];
+    for (const sync of syncs) {
+      contexts.push(await createRunContext({ sync, client, store, logger, catalogue }));
+    }
+    const fields = [...new Set(contexts.flatMap(c => c.fetchFields))];
+    const [issue] = await client.getIssues([issueId], { fields, storedHistories: contexts[0].storedHistories });
     if (!issue) return 'stale'; // Deleted since the event was sent; the delete event or reconciliation handles it.
 
     const projectKey = (issue.fields.project as { key?: string } | undefined)?.key ?? issue.key.split('-')[0];
-    const claiming: SyncDefinition[] = [];
-    for (const sync of syncs) {
+    const claiming: RunContext[] = [];
+    for (const context of contexts) {
+      const { sync } = context;
       if (sync.projects.length && !sync.projects.includes(projectKey)) continue;
       if (sync.jql) {
-        const ids = client.searchIds({ jql: `id = ${issueId} AND ${scopeJql(sync)}`, context: `sync "${sync.id}"` });
+        const ids = client.searchIds({ jql: `id = ${issueId} AND ${scopeJql(sync)}`, context: context.label });
         let matched = false;
         for await (const page of ids) matched ||= page.map(String).includes(issueId);
         if (!matched) continue;
       }
-      claiming.push(sync);
+      claiming.push(context);
     }
     if (!claiming.length) return 'out-of-scope';
 
     let applied = false;
-    for (const sync of claiming) {
-      try {
-        const version = toIssueVersion(instance, issue, mappingsBySync.get(sync.id)!);
-        const result = await store.writePage({ syncId: sync.id, instance, versions: [version], nowMs: this.now() });
-        applied ||= result.inserted + result.updated + result.restored > 0;
-      } catch (e) {
-        if (!(e instanceof IssueTransformError)) throw e;
-        await store.addDeadLetter({
-          syncId: sync.id,
-          instance,
-          issueId,
-          issueKey: issue.key,
-          error: e.message,
-          payload: issue,
-          nowMs: this.now(),
-        });
-        logger.warn(`webhook for ${issue.key}: ${e.message}; sent to dead letters of sync "${sync.id}"`);
+    for (const context of claiming) {
+      const { result, failed } = await this.writer.write(context, [issue]);
+      if (result) applied ||= result.inserted + result.updated + result.restored > 0;
+      for (const { error } of failed) {
+        logger.warn(`webhook for ${issue.key}: ${error.message}; sent to dead letters of sync "${context.sync.id}"`);
       }
     }
     return applied ? 'applied' : 'stale';

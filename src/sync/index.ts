@@ -1,5 +1,6 @@
 export { SyncEngine, SyncAbortedError } from './SyncEngine';
-export type { RunSummary, DeletionGuardReport, SweepCheckpoint } from './SyncEngine';
+export type { RunSummary, DeletionGuardReport } from './SyncEngine';
+export { planSweep, runLabel, readJira, type RunPlan, type SweepPlan, type SweepKind, type SweepCheckpoint } from './SweepPlan';
 export { SyncMetrics } from './metrics';
 export { scheduleSyncs, syncTaskId } from './scheduleSyncs';
 export { toIssueVersion, projectCustomFields, IssueTransformError } from './transform';
@@ -7,3 +8,5 @@ export type { ResolvedFieldMapping } from './transform';
 export { scopeJql } from './jql';
 export { WebhookProcessor } from './WebhookProcessor';
 export type { WebhookOutcome } from './WebhookProcessor';
+export { createRunContext, type RunContext } from './RunContext';
+export { IssueWriter, type IssueWriteOutcome } from './IssueWriter';

@@ -1,5 +1,6 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { startHarness, syncDefinition, type Harness } from '../../test/support/harness';
+import { startHarness, type Harness } from '../../test/support/harness';
+import { syncDefinition } from '../../test/support/factories';
 import type { JiraClient } from '../jira/types';
 import { SyncEngine } from './SyncEngine';
 import { WebhookProcessor } from './WebhookProcessor';
@@ -17,7 +18,7 @@ describe.each(databases.eachSupportedId())('reconciliation racing a webhook on %
   it('an issue created and stored by a webhook while the census runs is not taken for one that left the scope', async () => {
     h = await startHarness(await databases.init(databaseId), { seed: 71, projects: 1, issues: 40, historyShape: 'small' });
     const { sim } = h;
-    const sync = syncDefinition({ id: 'race', projects: sim.data.projects() });
+    const sync = syncDefinition({ id: 'race', projects: sim.data.projects(), strategy: 'webhook' });
     const webhooks = new WebhookProcessor({ store: h.store, clientFor: () => h.client, syncs: [sync], logger: mockServices.logger.mock() });
     let createdId: string | undefined;
     // The census has read its ids; then Jira creates an issue and its webhook is applied before the census is compared.

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { loadSyncSpec, SpecError } from '../../src/spec';
 import type { CustomFieldMapping } from '../../src/spec/types';
-import { startHarness, syncDefinition, type Harness } from '../support/harness';
+import { startHarness, type Harness } from '../support/harness';
+import { syncDefinition } from '../support/factories';
 import { chaosSize, sample, seededRandom } from './inprocSupport';
 
 jest.setTimeout(chaosSize(60_000, 600_000));

@@ -4,7 +4,8 @@ import { recordingLogger } from '../../src/jira/simTestSupport';
 import { SyncEngine } from '../../src/sync';
 import type { SyncStore } from '../../src/store/types';
 import type { JiraClient } from '../../src/jira/types';
-import { fastSleep, instanceConfig, startHarness, syncDefinition, type Harness } from '../support/harness';
+import { startHarness, type Harness } from '../support/harness';
+import { fastSleep, simInstanceConfig, syncDefinition } from '../support/factories';
 import { chaosSize, secretFile } from './inprocSupport';
 
 jest.setTimeout(chaosSize(60_000, 600_000));
@@ -29,7 +30,7 @@ describe.each(databases.eachSupportedId())('credentials lost mid-run on %s', dat
       const tokenFile = secretFile('api-token', 'chaos-token-1');
       const { lines, logger } = recordingLogger();
       const client = createJiraClient({
-        config: instanceConfig(sim, { auth: { type: 'basic', email: sim.credentials.email, apiTokenFile: tokenFile.path } }),
+        config: simInstanceConfig(sim, { auth: { type: 'basic', email: sim.credentials.email, apiTokenFile: tokenFile.path } }),
         logger,
         sleep: fastSleep,
       });

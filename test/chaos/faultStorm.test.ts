@@ -1,5 +1,6 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { startHarness, syncDefinition, type Harness } from '../support/harness';
+import { startHarness, type Harness } from '../support/harness';
+import { syncDefinition } from '../support/factories';
 import { chaosSize, sample, seededRandom, totalRetries } from './inprocSupport';
 
 jest.setTimeout(chaosSize(120_000, 900_000));

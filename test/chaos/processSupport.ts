@@ -8,8 +8,8 @@ import knexFactory, { type Knex } from 'knex';
 import { stringify } from 'yaml';
 import { freePort } from '../../dev/freePort';
 import type { JiraSimulator } from '../../dev/simulator';
-import { createKnexIssueSnapshotReader } from '../../src/store';
-import { compareWithJira, formatDifferences } from '../../src/sync/compare';
+import { differencesFromTruth as differencesFromTruthOf } from '../support/truth';
+import { simInstanceAppConfig } from '../support/factories';
 import { syncTaskId } from '../../src/sync';
 
 export const SYNC_ID = 'chaos';
@@ -144,12 +144,7 @@ export function writeBackendFiles(settings: BackendSettings): BackendFiles {
           },
           jiraSync: {
             instances: [
-              {
-                name: 'sim',
-                baseUrl: sim.url,
-                auth: { type: 'basic', email: sim.credentials.email, apiToken: sim.credentials.apiToken },
-                rateLimit: { requestsPerSecond: 1000, maxAttempts: 4, requestTimeout: { seconds: 10 } },
-              },
+              simInstanceAppConfig(sim, { rateLimit: { requestsPerSecond: 1000, maxAttempts: 4, requestTimeout: { seconds: 10 } } }),
             ],
             spec: { path: specPath },
             completeness: { enabled: false },
@@ -371,16 +366,8 @@ export function overlappingRuns(runs: RunRow[], killTimes: number[]): string[] {
 
 /** Differences between the database and the simulator's truth for the sync's projects: "no differences" when equal. */
 export async function differencesFromTruth(knex: Knex, sim: JiraSimulator): Promise<string> {
-  const inScope = sim.truth().filter(issue => SCOPE_PROJECTS.includes((issue.fields.project as { key: string }).key));
-  const differences = await compareWithJira({
-    instance: 'sim',
-    reader: createKnexIssueSnapshotReader(knex),
-    jiraIssues: inScope.map(t => ({ id: t.id, key: t.key, fields: t.fields, histories: t.histories, historyTotal: t.histories.length })),
-    // The spec maps no custom fields.
-    mappings: [],
-    complete: { syncId: SYNC_ID },
-  });
-  return formatDifferences(differences);
+  // The spec maps no custom fields.
+  return differencesFromTruthOf(knex, sim, { syncId: SYNC_ID, projects: SCOPE_PROJECTS });
 }
 
 /** Rows stored twice under one identity (and live issues sharing a key): each line names one. */

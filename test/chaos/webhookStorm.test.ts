@@ -7,7 +7,8 @@ import { mockServices, startTestBackend, TestDatabases } from '@backstage/backen
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import jiraSyncPlugin from '../../src';
 import { syncTaskId } from '../../src/sync';
-import { simInstanceAppConfig, startHarness, syncDefinition, type Harness } from '../support/harness';
+import { startHarness, type Harness } from '../support/harness';
+import { simInstanceAppConfig, syncDefinition } from '../support/factories';
 import { chaosSize, sample, seededRandom, startVersionSampler } from './inprocSupport';
 
 jest.setTimeout(chaosSize(120_000, 900_000));
@@ -36,7 +37,7 @@ describe.each(databases.eachSupportedId())('webhook storm during a full sync on 
     const projects = sim.data.projects();
     const dir = mkdtempSync(join(tmpdir(), 'jira-sync-webhook-storm-'));
     const specPath = join(dir, 'spec.yaml');
-    writeFileSync(specPath, `syncs:\n  - id: ${SYNC_ID}\n    instance: sim\n    projects: [${projects.join(', ')}]\n    strategy: incremental\n    pageSize: 25\n`);
+    writeFileSync(specPath, `syncs:\n  - id: ${SYNC_ID}\n    instance: sim\n    projects: [${projects.join(', ')}]\n    strategy: webhook\n    pageSize: 25\n`);
     // The mock scheduler runs the sync only when the test triggers it; its type is not exported, its factory is.
     const scheduler = mockServices.scheduler() as SchedulerService & { factory(options?: object): ServiceFactory };
     backend = await startTestBackend({

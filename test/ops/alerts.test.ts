@@ -1,8 +1,6 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { startJiraSimulator, type JiraSimulator } from '../../dev/simulator';
-import { createKnexIssueSnapshotReader } from '../../src/store';
-import { compareWithJira } from '../../src/sync/compare';
-import type { JiraIssue } from '../../src/jira/types';
+import { truthDifferences } from '../support/truth';
 import { SYNC_ID, TEAM, startOpsBackend, startTokenApiProxy, type OpsBackend } from './opsBackend';
 
 jest.setTimeout(120_000);
@@ -186,14 +184,7 @@ describe.each(databases.eachSupportedId())('alerts, health and completeness in a
     const [check] = await ops.knex('jira_sync_completeness_checks').orderBy('check_id', 'desc');
     expect(check).toMatchObject({ outcome: 'succeeded', differing: 1, repaired: 1, unrepaired_drift: 0 });
     expect(ops.sent).toEqual([]);
-    const truth = sim.truth().filter(i => (i.fields.project as { key: string }).key === project);
-    const differences = await compareWithJira({
-      instance: 'sim',
-      reader: createKnexIssueSnapshotReader(ops.knex),
-      jiraIssues: truth.map(t => ({ ...t, historyTotal: t.histories.length }) as JiraIssue),
-      mappings: [],
-      complete: { syncId: SYNC_ID },
-    });
+    const differences = await truthDifferences(ops.knex, sim, { syncId: SYNC_ID, projects: [project] });
     expect(differences).toEqual([]);
   });
 

@@ -14,7 +14,7 @@ import type { JiraSimulator } from '../../dev/simulator';
 import jiraSyncPlugin from '../../src';
 import { ALERTS_TASK_ID, completenessTaskId } from '../../src/ops';
 import { syncTaskId } from '../../src/sync';
-import { simInstanceAppConfig } from '../support/harness';
+import { simInstanceAppConfig } from '../support/factories';
 
 export const SYNC_ID = 'alpha';
 export const TEAM = 'group:default/team-alpha';

@@ -5,14 +5,7 @@ export interface TimedRun {
   endedMs: number | null;
 }
 
-export interface SlowRunPolicy {
-  /** A run slower than this multiple of the recent median is slow. Default 3. */
-  factor: number;
-  /** Runs shorter than this are never slow (a 2 s run taking 7 s is noise, not an incident). */
-  minimumMs: number;
-}
-
-export const DEFAULT_SLOW_RUN_POLICY: SlowRunPolicy = { factor: 3, minimumMs: 60_000 };
+import { DEFAULT_SLOW_RUN_POLICY, type SlowRunPolicy } from '../config/readOpsConfig';
 
 /** Successful runs the median is taken over, and how many it needs to mean anything. */
 const BASELINE_RUNS = 10;

@@ -11,13 +11,13 @@ import { readJiraSyncConfig, JiraSyncConfigError } from '../config/readJiraSyncC
 import { loadSyncSpec, SpecError, formatProblem } from '../spec/parseSyncSpec';
 import type { SyncDefinition } from '../spec/types';
 import { createJiraClients } from '../jira/clientRegistry';
-import { createKnexSyncStore } from '../store/KnexSyncStore';
-import { createKnexIssueSnapshotReader } from '../store/KnexIssueSnapshotReader';
-import { createKnexOpsStore } from '../store/KnexOpsStore';
+import { KnexSyncStore } from '../store/KnexSyncStore';
+import { KnexIssueSnapshotReader } from '../store/KnexIssueSnapshotReader';
+import { KnexOpsStore } from '../store/KnexOpsStore';
 import { isSqlite } from '../store/rows';
 import type { CompletenessCheckResult } from '../store/types';
 import { formatDifferences } from '../sync/compare';
-import { CompletenessCheck } from './CompletenessCheck';
+import { CompletenessCheck } from '../ops/CompletenessCheck';
 
 export interface CompareIo {
   out(line: string): void;
@@ -150,15 +150,13 @@ export async function runCompare(argv: string[], io: CompareIo): Promise<number>
         io.err('the configured database has no jira-sync tables: has the plugin run against it?');
         return 2;
       }
-      const clients = createJiraClients({
-        instances: settings.instances,
-        logger,
-        oauthTokens: { loadRefreshToken: async () => undefined, saveRefreshToken: async () => {} },
-      });
+      const clients = createJiraClients({ instances: settings.instances, logger });
+      // The read-only transaction as the stores' database: never migrated, never written.
+      const database = { getClient: async () => trx, migrations: { skip: true } };
       const check = new CompletenessCheck({
-        syncStore: createKnexSyncStore(trx),
-        opsStore: createKnexOpsStore(trx),
-        reader: createKnexIssueSnapshotReader(trx),
+        syncStore: await KnexSyncStore.create({ database }),
+        opsStore: await KnexOpsStore.create({ database }),
+        reader: await KnexIssueSnapshotReader.create({ database }),
         clientFor: clients.get,
         logger: silentLogger,
         sampleSize: args.sample ?? settings.ops.completeness.sampleSize,

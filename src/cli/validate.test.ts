@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { runCli } from './cli';
+import { runCli } from '.';
 
 const root = resolve(__dirname, '../..');
 const fixture = (name: string) => resolve(root, 'test/fixtures/specs', name);

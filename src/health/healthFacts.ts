@@ -1,7 +1,7 @@
 import type { SyncDefinition } from '../spec/types';
 import type { OpsStore, SyncStore } from '../store/types';
-import type { SyncHealthInput } from '../service/syncHealth';
-import type { AlertsSettings } from './config';
+import type { AlertsSettings } from '../config/readOpsConfig';
+import type { SyncHealthInput } from './syncHealth';
 
 /** What health needs beyond runs, schedule and dead letters: rejected credentials, drift, alert thresholds. */
 export type HealthFactsReader = (sync: SyncDefinition) => Promise<Partial<SyncHealthInput>>;

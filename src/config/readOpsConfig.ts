@@ -5,7 +5,15 @@ import {
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
   type SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
-import { DEFAULT_SLOW_RUN_POLICY, type SlowRunPolicy } from './runDurations';
+
+export interface SlowRunPolicy {
+  /** A run slower than this multiple of the recent median is slow. Default 3. */
+  factor: number;
+  /** Runs shorter than this are never slow (a 2 s run taking 7 s is noise, not an incident). */
+  minimumMs: number;
+}
+
+export const DEFAULT_SLOW_RUN_POLICY: SlowRunPolicy = { factor: 3, minimumMs: 60_000 };
 
 /** The special recipient that means "the owners of catalog entities annotated with the sync's projects". */
 export const OWNERS_RECIPIENT = 'owners';
@@ -49,13 +57,7 @@ export const DEFAULT_COMPLETENESS_SCHEDULE: SchedulerServiceTaskScheduleDefiniti
   initialDelay: { minutes: 30 },
 };
 
-/** Problems name the key, never a value that could be a secret. */
-class OpsConfigError extends Error {
-  constructor(message: string) {
-    super(`jiraSync config: ${message}`);
-    this.name = 'JiraSyncConfigError';
-  }
-}
+import { JiraSyncConfigError as OpsConfigError } from './JiraSyncConfigError';
 
 const durationMsAt = (config: Config, key: string) => durationToMilliseconds(readDurationFromConfig(config, { key }));
 

@@ -1,15 +1,14 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { resolve } from 'node:path';
-import { createKnexOpsStore } from '../store/KnexOpsStore';
+import { KnexOpsStore } from './KnexOpsStore';
+import { storeDatabase } from './testFixtures';
 
 const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 
 describe.each(databases.eachSupportedId())('incident claims on %s', databaseId => {
   it('lets exactly one of several replicas open, notice and resolve an incident', async () => {
     const knex = await databases.init(databaseId);
-    await knex.migrate.latest({ directory: resolve(__dirname, '../../migrations') });
     // Five "replicas": separate store objects over the same database.
-    const replicas = Array.from({ length: 5 }, () => createKnexOpsStore(knex));
+    const replicas = await Promise.all(Array.from({ length: 5 }, () => KnexOpsStore.create(storeDatabase(knex))));
     const key = { subjectType: 'sync' as const, subjectId: 'alpha', kind: 'stale' };
 
     const opened = await Promise.all(replicas.map(s => s.openIncident({ ...key, message: 'stale', nowMs: 1000 })));

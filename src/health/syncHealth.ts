@@ -1,5 +1,6 @@
 import type { RunOutcome } from '../store/types';
-import { DEFAULT_SLOW_RUN_POLICY, durationText, slowRunFinding, type SlowRunPolicy } from '../ops/runDurations';
+import { durationText, slowRunFinding } from './runDurations';
+import { DEFAULT_SLOW_RUN_POLICY, type SlowRunPolicy } from '../config/readOpsConfig';
 
 export type SyncHealthStatus = 'healthy' | 'degraded' | 'failing' | 'stale' | 'unknown';
 

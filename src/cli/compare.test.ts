@@ -8,7 +8,8 @@ import { TestDatabases } from '@backstage/backend-test-utils';
 import { loadSyncSpec } from '../spec';
 import type { SyncDefinition } from '../spec/types';
 import { startHarness, type Harness } from '../../test/support/harness';
-import { runCli } from '../spec/cli';
+import { runCli } from '.';
+import { migrationsDirectory } from '../store/database';
 
 jest.setTimeout(120_000);
 
@@ -147,7 +148,7 @@ describe('jira-sync compare command line', () => {
   it('a sync that has not completed a sweep is not compared: exit 1, no Jira call needed', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'jira-sync-compare-empty-'));
     const knex = knexFactory({ client: 'better-sqlite3', connection: { filename: join(directory, 'jira-sync.sqlite') }, useNullAsDefault: true });
-    await knex.migrate.latest({ directory: resolve(root, 'migrations') });
+    await knex.migrate.latest({ directory: migrationsDirectory });
     await knex.destroy();
     const spec = join(directory, 'spec.yaml');
     writeFileSync(spec, 'syncs:\n  - { id: alpha, instance: sim, projects: [A], strategy: full }\n');

@@ -1,0 +1,103 @@
+import type {
+  HistoryItemRecord,
+  HistoryRecord,
+  IssueRecord,
+  LinkRecord,
+  StatusCategory,
+} from './records';
+
+/** Which stored issues a read-side query covers; every given criterion must hold. */
+export interface IssueFilter {
+  instance?: string;
+  projectKeys?: string[];
+  keys?: string[];
+  status?: string;
+  /** One category, or several (e.g. "open" = new + indeterminate). */
+  statusCategory?: StatusCategory | StatusCategory[];
+  issueType?: string;
+  assigneeAccountId?: string;
+  /** Exact element of the issue's labels. */
+  label?: string;
+  /** Exact element of the issue's component names. */
+  component?: string;
+  /** A mapped custom field equals `value`, or holds it as an element when it is an array (compared as text). */
+  customField?: { alias: string; value: string | number | boolean };
+  updatedSinceMs?: number;
+  /** Case-insensitive substring of the summary. */
+  text?: string;
+  includeDeleted?: boolean;
+}
+
+export type IssueSort = 'updated' | 'created' | 'key';
+
+export interface IssuePageRequest {
+  sort?: IssueSort;
+  order?: 'asc' | 'desc';
+  /** Default 50, capped at 500. */
+  limit?: number;
+  /** Opaque `nextCursor` of the previous page, valid only with the same filter, sort and order. */
+  cursor?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Absent on the last page. */
+  nextCursor?: string;
+}
+
+/** An issue as listed: everything but the raw Jira fields, plus sync bookkeeping. */
+export interface IssueListItem extends Omit<IssueRecord, 'rawFields'> {
+  deletedMs: number | null;
+  deletedReason: string | null;
+  firstSyncedMs: number;
+  syncedMs: number;
+}
+
+export interface IssueDetailRecord extends IssueListItem {
+  rawFields: Record<string, unknown>;
+  links: LinkRecord[];
+}
+
+export interface StatusCategoryCounts {
+  new: number;
+  indeterminate: number;
+  done: number;
+  /** All matching issues, including those without a category. */
+  total: number;
+}
+
+/** One changed field of one history, with the history's time: the raw material of flow metrics. */
+export interface FieldChangeRecord extends HistoryItemRecord {
+  issueId: string;
+  historyId: string;
+  createdMs: number;
+}
+
+export interface FlowIssueRecord {
+  instance: string;
+  issueId: string;
+  issueKey: string;
+  projectKey: string;
+  createdMs: number;
+  resolvedMs: number | null;
+  status: string | null;
+  statusCategory: StatusCategory | null;
+  /** The `from` of the first status change, else the current status. */
+  initialStatus: string | null;
+}
+
+/** The read side used by the REST API and flow metrics. */
+export interface IssueQueryStore {
+  listIssues(filter: IssueFilter, page?: IssuePageRequest): Promise<Page<IssueListItem>>;
+  /**
+   * By numeric id or key (case-insensitive), soft-deleted ones included. Without an instance, the
+   * live issue is preferred, then the first instance by name.
+   */
+  getIssue(instance: string | undefined, keyOrId: string): Promise<IssueDetailRecord | undefined>;
+  /** Oldest first, with items. Default limit 50, capped at 500. */
+  listHistories(instance: string, issueId: string, page?: { cursor?: string; limit?: number }): Promise<Page<HistoryRecord>>;
+  countByStatusCategory(filter: IssueFilter): Promise<StatusCategoryCounts>;
+  /** History items whose field name or field id is in `fields`, per issue oldest first. */
+  historiesForIssues(instance: string, issueIds: string[], fields: string[]): Promise<FieldChangeRecord[]>;
+  issuesForFlow(filter: IssueFilter): Promise<FlowIssueRecord[]>;
+}
