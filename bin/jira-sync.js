@@ -10,7 +10,7 @@ if (existsSync(built)) {
   cli = require(built);
 } else {
   require('tsx/cjs');
-  cli = require('../src/spec/cli.ts');
+  cli = require('../src/cli/index.ts');
 }
 cli
   .runCli(process.argv.slice(2), { out: line => console.log(line), err: line => console.error(line) })

@@ -13,6 +13,8 @@ const SIMULATOR_CATALOG = resolve(__dirname, 'catalog-info.yaml');
 /** The entity whose page `npm start` points at. */
 const FIRST_ENTITY = { kind: 'component', namespace: 'default' };
 
+const projectComponentName = (projectKey: string) => `${projectKey.toLowerCase()}-project`;
+
 interface DevJira {
   /** Called once the backend listens: waits for the first sync and the catalog, then prints where to look. */
   afterStart(): Promise<void>;
@@ -61,12 +63,13 @@ export async function prepareDevJira(): Promise<DevJira> {
   }
   const instance = process.env.JIRA_SYNC_DEV_INSTANCE!;
 
-  // The first two projects sync incrementally; the rest rely on webhooks with an incremental safety net.
+  // The first two projects (the entity page npm start prints) are kept fresh by webhooks, with an
+  // incremental safety net; the rest sync incrementally every 2 minutes.
   const [first, second, ...rest] = projects;
   const syncs = [
-    `  - id: core\n    instance: ${instance}\n    projects: [${[first, second].filter(Boolean).join(', ')}]\n    strategy: incremental\n    schedule: { frequency: { minutes: 2 }, timeout: { minutes: 30 } }`,
+    `  - id: live\n    instance: ${instance}\n    projects: [${[first, second].filter(Boolean).join(', ')}]\n    strategy: webhook\n    schedule: { frequency: { minutes: 5 }, timeout: { minutes: 30 } }`,
     ...(rest.length
-      ? [`  - id: live\n    instance: ${instance}\n    projects: [${rest.join(', ')}]\n    strategy: webhook\n    schedule: { frequency: { minutes: 5 }, timeout: { minutes: 30 } }`]
+      ? [`  - id: scheduled\n    instance: ${instance}\n    projects: [${rest.join(', ')}]\n    strategy: incremental\n    schedule: { frequency: { minutes: 2 }, timeout: { minutes: 30 } }`]
       : []),
   ];
   const specPath = join(DATA_DIR, 'jira-sync.yaml');
@@ -82,8 +85,6 @@ export async function prepareDevJira(): Promise<DevJira> {
     },
   };
 }
-
-const projectComponentName = (projectKey: string) => `${projectKey.toLowerCase()}-project`;
 
 /** With a real Jira, one component per synced project, in the data directory. */
 function writeProjectCatalog(projects: string[]): string {

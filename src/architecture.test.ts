@@ -9,9 +9,6 @@ import ts from 'typescript';
  */
 const SRC = __dirname;
 
-/** The published CLI entry stays at this path until package.json and bin/ point at src/cli/. */
-const ROOM_OF_FILE: Record<string, string> = { 'spec/cli': 'cli' };
-
 /** Rooms that nothing below service/ and ops/ may import. */
 const UPPER_ROOMS = ['service', 'ops', 'cli'];
 /** Rooms below them: the data path and what it is made of. */
@@ -39,7 +36,7 @@ const toPosix = (path: string) => path.split(sep).join('/');
 
 function roomOf(file: string): string {
   const rel = toPosix(relative(SRC, file)).replace(/\.tsx?$/, '');
-  return ROOM_OF_FILE[rel] ?? (rel.includes('/') ? rel.split('/')[0] : '(root)');
+  return rel.includes('/') ? rel.split('/')[0] : '(root)';
 }
 
 const statSafe = (path: string) => {

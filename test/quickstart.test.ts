@@ -31,7 +31,7 @@ describe('the README quick start (npm start)', () => {
 
     const [syncs, issues, entityIssues, metrics, changelog] = await Promise.all(dev.curlCommands.map(runCurl));
     expect(syncs.status).toBe(200);
-    expect(syncs.body.items.map((s: { id: string }) => s.id).sort()).toEqual(['core', 'live']);
+    expect(syncs.body.items.map((s: { id: string }) => s.id).sort()).toEqual(['live', 'scheduled']);
     expect(syncs.body.items.every((s: { lastRun: { outcome: string } }) => s.lastRun.outcome === 'succeeded')).toBe(true);
 
     expect(issues.status).toBe(200);
