@@ -47,7 +47,7 @@ interface Kill {
   pages: number;
   /** SQLite only: a hot rollback journal, i.e. the process died inside a write transaction. */
   inTransaction: boolean;
-  /** From the start line to the process's first run (of which waiting for its root services), and from the kill to the lock being free. */
+  /** From the start line to the process's first run (of which waiting for its code to load), and from the kill to the lock being free. */
   startMs: number;
   readyLagMs: number;
   lockWaitMs: number;
@@ -91,7 +91,7 @@ describe.each(databases)('a backend killed with SIGKILL mid-sync and restarted o
     let lastChangeMs = Date.now();
 
     const chaosDb = database;
-    // Processes warming up (root services starting) two rounds ahead of their turn.
+    // Processes warming up (loading their code) two rounds ahead of their turn.
     const warming = [await BackendProcess.prepare('backend-0', files), await BackendProcess.prepare('backend-1', files)];
     for (let round = 0; round < KILLS; round++) {
       const backend = warming.shift()!;
@@ -173,7 +173,7 @@ describe.each(databases)('a backend killed with SIGKILL mid-sync and restarted o
         `${kills.filter(k => k.inTransaction).length} inside a write transaction (hot journal), ${kills.length - midRun.length} between runs; ` +
         `${runs.length} runs (${runs.filter(r => r.outcome === 'succeeded').length} succeeded, ${runs.filter(r => r.outcome === 'aborted').length} aborted at the timeout, ` +
         `${runs.filter(r => r.outcome === 'failed').length} failed); caught up by run ${caughtUpBy.runId}; Jira changes: ${JSON.stringify(counts)}; ` +
-        `mean ms per round: start ${mean(kills.map(k => k.startMs))} (root services not up yet ${mean(kills.map(k => k.readyLagMs))}), kill delay ${mean(kills.map(k => k.delayMs))}, lock wait ${mean(kills.map(k => k.lockWaitMs))}`,
+        `mean ms per round: start ${mean(kills.map(k => k.startMs))} (code not loaded yet ${mean(kills.map(k => k.readyLagMs))}), kill delay ${mean(kills.map(k => k.delayMs))}, lock wait ${mean(kills.map(k => k.lockWaitMs))}`,
     );
 
     expect(differences).toBe('no differences');

@@ -171,7 +171,7 @@ export class BackendProcess {
   readonly runIds = new Set<string>();
   /** When this process registered the sync's task: its scheduler's janitor ran then, and runs every minute after. */
   taskRegisteredAt: number | undefined;
-  /** When a held process had its root services up and waited for the start line. */
+  /** When a held process had loaded its code and waited for the start line. */
   heldAt: number | undefined;
   readonly exited: Promise<void>;
 
@@ -198,7 +198,7 @@ export class BackendProcess {
         const runId = /"runId":"(\d+)"/.exec(line)?.[1];
         if (runId) this.runIds.add(runId);
         if (!this.taskRegisteredAt && line.includes(`Registered scheduled task: ${SYNC_TASK_ID},`)) this.taskRegisteredAt = Date.now();
-        if (!this.heldAt && line.startsWith('[chaos] root services up')) this.heldAt = Date.now();
+        if (!this.heldAt && line.startsWith('[chaos] loaded, waiting')) this.heldAt = Date.now();
       }
     };
     this.child.stdout!.on('data', onData);
@@ -218,7 +218,7 @@ export class BackendProcess {
     return new BackendProcess(name, port, files.configFor(name, port), false);
   }
 
-  /** Starts a backend whose root services come up now while the jira-sync plugin waits for `release()`. */
+  /** Starts a backend process that loads its code now and starts the backend on `release()`. */
   static async prepare(name: string, files: BackendFiles): Promise<BackendProcess> {
     const port = await freePort();
     return new BackendProcess(name, port, files.configFor(name, port), true);
