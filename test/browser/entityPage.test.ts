@@ -95,7 +95,7 @@ describe('the card on an entity page of the dev Backstage app', () => {
   }
 
   async function rowsShown(): Promise<RowShown[]> {
-    return page.$$eval('[data-testid="jira-sync-issue"]', rows =>
+    return page.$$eval('tr:has([data-testid="jira-sync-issue-key"])', rows =>
       rows.map(row => {
         const cells = Array.from(row.querySelectorAll('td')).map(cell => cell.textContent ?? '');
         const link = row.querySelector('a')!;
@@ -257,7 +257,7 @@ describe('the card on an entity page of the dev Backstage app', () => {
     const [row] = await rowsShown();
     const [jiraPage] = await Promise.all([
       context.waitForEvent('page'),
-      page.locator('[data-testid="jira-sync-issue"] a').first().click(),
+      page.locator('[data-testid="jira-sync-issue-key"]').first().click(),
     ]);
     await jiraPage.waitForLoadState('domcontentloaded').catch(() => undefined);
     expect(jiraPage.url()).toBe(`${dev.simulatorUrl}/browse/${row.key}`);

@@ -196,7 +196,7 @@ describe('installing the packed packages into a fresh Backstage app', () => {
     await page.getByTestId('jira-sync-count-total').waitFor({ timeout: 90_000 });
     expect(await page.getByTestId('jira-sync-count-total').textContent()).toBe(String(sim.truth().length));
     expect(await page.getByTestId('jira-sync-selector').textContent()).toBe(`Project ${app.projectKey}`);
-    expect(await page.locator('[data-testid="jira-sync-issue"]').count()).toBeGreaterThan(0);
+    expect(await page.locator('[data-testid="jira-sync-issue-key"]').count()).toBeGreaterThan(0);
     expect(errors).toEqual([]);
   });
 });

@@ -127,6 +127,9 @@ async function responseError(status: number, statusText: string, message: string
   );
 }
 
+/** The table's issue rows, found by their key links. */
+const issueRows = () => screen.getAllByTestId('jira-sync-issue-key').map(link => link.closest('tr')!);
+
 describe('EntityJiraSyncCard', () => {
   it('shows counts, the selector, freshness and the issues with links to Jira', async () => {
     const api = mockApi();
@@ -140,7 +143,7 @@ describe('EntityJiraSyncCard', () => {
     expect(screen.getByTestId('jira-sync-selector')).toHaveTextContent('Project SHOP · component Checkout');
     expect(screen.getByTestId('jira-sync-freshness')).toHaveTextContent('Synced 5 minutes ago');
 
-    const rows = screen.getAllByTestId('jira-sync-issue');
+    const rows = issueRows();
     expect(rows).toHaveLength(2);
     const first = within(rows[0]);
     expect(first.getByRole('link', { name: /^SHOP-1\b/ })).toHaveAttribute('href', 'https://jira.example.com/browse/SHOP-1');
@@ -154,7 +157,7 @@ describe('EntityJiraSyncCard', () => {
 
     expect(api.getEntityIssues).toHaveBeenCalledWith(
       { kind: 'component', namespace: 'default', name: 'checkout' },
-      { statusCategory: 'open', q: undefined, limit: 2, cursor: undefined },
+      { statusCategory: 'open', q: undefined, limit: 2, cursor: undefined, sort: 'updated', order: 'desc' },
     );
   });
 
@@ -186,6 +189,8 @@ describe('EntityJiraSyncCard', () => {
         q: undefined,
         limit: 2,
         cursor: undefined,
+        sort: 'updated',
+        order: 'desc',
       }),
     );
     expect(screen.getByRole('button', { name: 'Done' })).toHaveAttribute('aria-pressed', 'true');
@@ -197,10 +202,42 @@ describe('EntityJiraSyncCard', () => {
         q: 'card',
         limit: 2,
         cursor: undefined,
+        sort: 'updated',
+        order: 'desc',
       }),
     );
     // The debounce sends one request for the typed text, not one per change.
     expect(api.getEntityIssues.mock.calls.filter(call => call[1]?.q === 'card')).toHaveLength(1);
+  });
+
+  it('sorts the whole selection on the server when a sortable header is clicked, from the first page', async () => {
+    const api = mockApi();
+    api.getEntityIssues.mockImplementation(async (_entity, query) =>
+      query?.sort === 'key' ? entityIssues({ items: [issue(2), issue(1)] }) : entityIssues({ nextCursor: 'page-2' }),
+    );
+    await renderCard(api);
+    await screen.findByText('SHOP-1');
+    fireEvent.click(screen.getByRole('button', { name: 'Next' }));
+    await waitFor(() => expect(api.getEntityIssues).toHaveBeenLastCalledWith(expect.anything(), expect.objectContaining({ cursor: 'page-2' })));
+    await screen.findByTestId('jira-sync-page');
+
+    fireEvent.click(screen.getByText('Key'));
+    await waitFor(() =>
+      expect(api.getEntityIssues).toHaveBeenLastCalledWith(
+        expect.anything(),
+        expect.objectContaining({ sort: 'key', order: 'asc', cursor: undefined }),
+      ),
+    );
+    // The rows stay in the server's order (SHOP-2 first), not re-sorted on the page.
+    await waitFor(() => expect(issueRows().map(row => within(row).getByTestId('jira-sync-issue-key').childNodes[0]?.textContent)).toEqual(['SHOP-2', 'SHOP-1']));
+    fireEvent.click(screen.getByText('Key'));
+    await waitFor(() =>
+      expect(api.getEntityIssues).toHaveBeenLastCalledWith(expect.anything(), expect.objectContaining({ sort: 'key', order: 'desc' })),
+    );
+    // Summary is not a server sort: its header does not ask again.
+    const calls = api.getEntityIssues.mock.calls.length;
+    fireEvent.click(screen.getByText('Summary'));
+    expect(api.getEntityIssues.mock.calls.length).toBe(calls);
   });
 
   it('pages with the cursor the backend returned, and back', async () => {

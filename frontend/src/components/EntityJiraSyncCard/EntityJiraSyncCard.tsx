@@ -2,7 +2,6 @@ import { useEffect, useId, useState } from 'react';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   InfoCard,
-  Link,
   Progress,
   ResponseErrorPanel,
   WarningPanel,
@@ -13,12 +12,6 @@ import { MissingAnnotationEmptyState, useEntity } from '@backstage/plugin-catalo
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import ButtonGroup from '@material-ui/core/ButtonGroup';
-import Chip from '@material-ui/core/Chip';
-import Table from '@material-ui/core/Table';
-import TableBody from '@material-ui/core/TableBody';
-import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
-import TableRow from '@material-ui/core/TableRow';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles, useTheme } from '@material-ui/core/styles';
@@ -27,7 +20,6 @@ import type {
   EntityIssues,
   EntityName,
   FlowMetrics,
-  Issue,
   StatusCategory,
   SyncStatus,
 } from '@jira-sync/backstage-plugin-jira-sync-common';
@@ -39,6 +31,7 @@ import {
   projectKeysOf,
 } from '../../annotations';
 import { formatAge, formatHours } from './format';
+import { IssueOrder, IssueTable } from './IssueTable';
 import { ThroughputChart } from './ThroughputChart';
 import { useLoad } from './useLoad';
 
@@ -97,13 +90,6 @@ const useStyles = makeStyles(theme => ({
   },
   pager: { display: 'flex', alignItems: 'center', justifyContent: 'flex-end', gap: theme.spacing(1), marginTop: theme.spacing(1) },
   panel: { marginBottom: theme.spacing(2) },
-  key: { whiteSpace: 'nowrap', fontWeight: 500 },
-  nowrap: { whiteSpace: 'nowrap' },
-  // Backstage's theme gives chips a bottom margin, which lifts them off a table row's centre.
-  chip: { margin: 0 },
-  chip_new: { backgroundColor: theme.palette.grey[300], color: theme.palette.grey[900] },
-  chip_indeterminate: { backgroundColor: theme.palette.info?.main ?? theme.palette.primary.main, color: '#fff' },
-  chip_done: { backgroundColor: theme.palette.success?.main ?? '#2e7d32', color: '#fff' },
 }));
 
 /**
@@ -155,6 +141,7 @@ function JiraSyncCardContent(props: {
   const [filter, setFilter] = useState<CardFilter>('open');
   const [searchInput, setSearchInput] = useState('');
   const [search, setSearch] = useState('');
+  const [order, setOrder] = useState<IssueOrder>({ sort: 'updated', order: 'desc' });
   // cursors[i] fetches page i; page 0 has none.
   const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
   const [page, setPage] = useState(0);
@@ -183,8 +170,10 @@ function JiraSyncCardContent(props: {
         q: search || undefined,
         limit: pageSize,
         cursor: cursors[page],
+        sort: order.sort,
+        order: order.order,
       }),
-    [api, entityKey, filter, search, pageSize, cursors[page]],
+    [api, entityKey, filter, search, pageSize, cursors[page], order.sort, order.order],
   );
   const metrics = useLoad(() => api.getEntityFlowMetrics(entityName, { weeks }), [api, entityKey, weeks]);
   useEvery(refreshIntervalSeconds, issues.refresh);
@@ -260,7 +249,7 @@ function JiraSyncCardContent(props: {
 
       {issues.loading && <Progress />}
       {data.items.length > 0 ? (
-        <IssueTable items={data.items} now={now} />
+        <IssueTable items={data.items} now={now} order={order} onOrderChange={next => restartAt(() => setOrder(next))} />
       ) : (
         !issues.loading && <EmptyIssues data={data} filter={filter} search={search} syncs={syncs} />
       )}
@@ -425,50 +414,6 @@ function FlowMetricsLine(props: { metrics?: FlowMetrics; error?: Error; weeks: n
         </Typography>
       </div>
     </Box>
-  );
-}
-
-function IssueTable(props: { items: Issue[]; now: number }) {
-  const classes = useStyles();
-  return (
-    <Table size="small" aria-label="Jira issues">
-      <TableHead>
-        <TableRow>
-          <TableCell>Key</TableCell>
-          <TableCell>Summary</TableCell>
-          <TableCell>Type</TableCell>
-          <TableCell>Status</TableCell>
-          <TableCell>Assignee</TableCell>
-          <TableCell>Updated</TableCell>
-        </TableRow>
-      </TableHead>
-      <TableBody>
-        {props.items.map(issue => (
-          <TableRow key={`${issue.instance}/${issue.id}`} data-testid="jira-sync-issue">
-            <TableCell className={classes.key}>
-              <Link to={issue.url} target="_blank" rel="noopener noreferrer">
-                {issue.key}
-              </Link>
-            </TableCell>
-            <TableCell>{issue.summary ?? ''}</TableCell>
-            <TableCell className={classes.nowrap}>{issue.issueType ?? ''}</TableCell>
-            <TableCell>
-              {issue.status && (
-                <Chip
-                  size="small"
-                  label={issue.status}
-                  className={`${classes.chip} ${issue.statusCategory ? classes[`chip_${issue.statusCategory}`] : ''}`}
-                />
-              )}
-            </TableCell>
-            <TableCell className={classes.nowrap}>{issue.assignee?.displayName ?? 'Unassigned'}</TableCell>
-            <TableCell className={classes.nowrap} title={issue.updated}>
-              {formatAge(issue.updated, props.now)}
-            </TableCell>
-          </TableRow>
-        ))}
-      </TableBody>
-    </Table>
   );
 }
 

@@ -1,0 +1,103 @@
+import { Link, Table, TableColumn } from '@backstage/core-components';
+import type { EntityIssuesQuery, Issue } from '@jira-sync/backstage-plugin-jira-sync-common';
+import Chip from '@material-ui/core/Chip';
+import { makeStyles } from '@material-ui/core/styles';
+import { formatAge } from './format';
+
+/** The server-side order of the list: the API sorts the whole selection, so the table never sorts a page by itself. */
+export interface IssueOrder {
+  sort: NonNullable<EntityIssuesQuery['sort']>;
+  order: NonNullable<EntityIssuesQuery['order']>;
+}
+
+const useStyles = makeStyles(theme => ({
+  key: { whiteSpace: 'nowrap', fontWeight: 500 },
+  // Backstage's theme gives chips a bottom margin, which lifts them off a table row's centre.
+  chip: { margin: 0 },
+  chip_new: { backgroundColor: theme.palette.grey[300], color: theme.palette.grey[900] },
+  chip_indeterminate: { backgroundColor: theme.palette.info?.main ?? theme.palette.primary.main, color: '#fff' },
+  chip_done: { backgroundColor: theme.palette.success?.main ?? '#2e7d32', color: '#fff' },
+}));
+
+// The columns the API can sort by, by column field.
+const SORTABLE: Partial<Record<string, IssueOrder['sort']>> = { key: 'key', updated: 'updated' };
+// Keys read best ascending, times newest first.
+const NATURAL_ORDER: Record<IssueOrder['sort'], IssueOrder['order']> = { key: 'asc', updated: 'desc', created: 'desc' };
+// The rows come sorted by the server: a comparator that keeps that order for material-table's own sort.
+const keepServerOrder = () => 0;
+
+/** One page of an entity's issues on core-components' Table, sorted by the server when a sortable header is clicked. */
+export function IssueTable(props: {
+  items: Issue[];
+  now: number;
+  order: IssueOrder;
+  onOrderChange: (order: IssueOrder) => void;
+}) {
+  const { items, now, order, onOrderChange } = props;
+  const classes = useStyles();
+  const sortable = (field: string) => ({
+    sorting: true,
+    customSort: keepServerOrder,
+    ...(SORTABLE[field] === order.sort && { defaultSort: order.order }),
+  });
+  const columns: TableColumn<Issue>[] = [
+    {
+      title: 'Key',
+      field: 'key',
+      ...sortable('key'),
+      render: issue => (
+        <Link to={issue.url} target="_blank" rel="noopener noreferrer" className={classes.key} data-testid="jira-sync-issue-key">
+          {issue.key}
+        </Link>
+      ),
+    },
+    { title: 'Summary', field: 'summary', sorting: false, render: issue => issue.summary ?? '' },
+    { title: 'Type', field: 'issueType', sorting: false, cellStyle: { whiteSpace: 'nowrap' }, render: issue => issue.issueType ?? '' },
+    {
+      title: 'Status',
+      field: 'status',
+      sorting: false,
+      render: issue =>
+        issue.status ? (
+          <Chip
+            size="small"
+            label={issue.status}
+            className={`${classes.chip} ${issue.statusCategory ? classes[`chip_${issue.statusCategory}`] : ''}`}
+          />
+        ) : (
+          ''
+        ),
+    },
+    {
+      title: 'Assignee',
+      field: 'assignee',
+      sorting: false,
+      cellStyle: { whiteSpace: 'nowrap' },
+      render: issue => issue.assignee?.displayName ?? 'Unassigned',
+    },
+    {
+      title: 'Updated',
+      field: 'updated',
+      ...sortable('updated'),
+      cellStyle: { whiteSpace: 'nowrap' },
+      render: issue => <span title={issue.updated}>{formatAge(issue.updated, now)}</span>,
+    },
+  ];
+  return (
+    <Table<Issue>
+      // Keyed by the order so the header's arrow follows it when the server order changes.
+      key={`${order.sort}:${order.order}`}
+      title="Jira issues"
+      columns={columns}
+      data={items.map(issue => ({ ...issue }))}
+      options={{ paging: false, search: false, toolbar: false, padding: 'dense', sorting: true, thirdSortClick: false, draggable: false }}
+      // material-table's reported direction starts from the previous column's; ours: a new column starts at its natural order, the same column flips.
+      onOrderChange={column => {
+        const sort = SORTABLE[String(columns[column]?.field)];
+        if (!sort) return;
+        if (sort === order.sort) onOrderChange({ sort, order: order.order === 'asc' ? 'desc' : 'asc' });
+        else onOrderChange({ sort, order: NATURAL_ORDER[sort] });
+      }}
+    />
+  );
+}
