@@ -23,6 +23,11 @@ describe.each(databases.eachSupportedId())('webhook outcomes on %s', databaseId 
   async function start(simOptions: SimulatorOptions, customFields = '') {
     sim = await startJiraSimulator({ seed: 13, projects: 2, issues: 30, historyShape: 'small', ...simOptions });
     knex = await databases.init(databaseId);
+    return startBackend(customFields);
+  }
+
+  /** A backend on the same simulator and database (a restart, e.g. with a fixed spec). */
+  async function startBackend(customFields: string) {
     const [first] = sim.data.projects();
     const dir = mkdtempSync(join(tmpdir(), 'jira-sync-webhook-outcomes-'));
     const spec = join(dir, 'spec.yaml');
@@ -52,10 +57,10 @@ describe.each(databases.eachSupportedId())('webhook outcomes on %s', databaseId 
   const row = (id: string) => knex('jira_sync_issues').where({ instance: 'sim', issue_id: id }).first();
   const outcomes = async () => (await knex('jira_sync_webhook_events').orderBy('received_ms')).map(e => `${e.webhook_event}:${e.outcome}`);
   /** The initial scheduled run has stored the project (the scheduler mock runs it at start-up). */
-  async function initialRun() {
+  async function initialRun(nth = 1) {
     for (let i = 0; i < 200; i++) {
-      const run = await knex('jira_sync_runs').where({ sync_id: 'live' }).whereNot({ outcome: 'running' }).first();
-      if (run) return run;
+      const runs = await knex('jira_sync_runs').where({ sync_id: 'live' }).whereNot({ outcome: 'running' }).orderBy('started_ms');
+      if (runs.length >= nth) return runs[nth - 1];
       await new Promise(r => setTimeout(r, 50));
     }
     throw new Error('the initial run did not finish');
@@ -108,5 +113,18 @@ describe.each(databases.eachSupportedId())('webhook outcomes on %s', databaseId 
     expect(incidents).toHaveLength(1);
     expect(incidents[0].resolved_ms).toBeNull();
     expect(incidents[0].message).toMatch(/instance sim/);
+
+    // The spec is fixed and the backend restarted: the next delivery that resolves clears the incident.
+    await backend!.stop();
+    await startBackend('    customFields:\n      points: { name: Story Points, type: number }\n');
+    expect((await initialRun(2)).outcome).toBe('succeeded');
+    sim.webhooks.subscribe(webhookUrl, SECRET);
+    sim.clock.advance(60_000);
+    sim.data.updateIssue(target.id, { summary: 'mapped again' });
+    await sim.webhooks.flush();
+    expect((await outcomes()).slice(-1)).toEqual(['jira:issue_updated:applied']);
+    const [cleared] = await knex('jira_sync_alert_incidents').where({ subject_type: 'instance', subject_id: 'sim', kind: 'webhook-mapping' });
+    expect(cleared.resolved_ms).not.toBeNull();
+    expect((await row(target.id)).summary).toBe('mapped again');
   });
 });
