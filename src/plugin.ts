@@ -49,7 +49,7 @@ export const jiraSyncPlugin = createBackendPlugin({
           clientFor: clients.get, notifications, catalog, auth, logger,
         });
         const engine = new SyncEngine({ store, clientFor: clients.get, logger, metrics: new SyncMetrics(), onRunFinished: ops.onRunFinished });
-        const webhooks = new WebhookProcessor({ store, clientFor: clients.get, syncs: spec.syncs, logger });
+        const webhooks = new WebhookProcessor({ store, clientFor: clients.get, syncs: spec.syncs, logger, onMappingProblem: ops.onWebhookMappings });
 
         registerPermissions(permissionsRegistry);
         jiraSyncAuthPolicies.forEach(policy => httpRouter.addAuthPolicy(policy));

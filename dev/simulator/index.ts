@@ -68,7 +68,12 @@ export interface JiraSimulator {
   clock: SimClock;
   data: {
     projects(): string[];
-    createIssue(input: { project: string; fields?: Record<string, unknown> }): SimIssueView;
+    /**
+     * `indexDelayMs`: search (JQL and id-only alike) finds the new issue only that long after its
+     * creation, whatever `searchIndexLagMs` says: an issue an incremental window misses for good
+     * once newer edits moved the watermark past it, and a later census sees.
+     */
+    createIssue(input: { project: string; fields?: Record<string, unknown>; indexDelayMs?: number }): SimIssueView;
     /** One history with an item per changed field, `updated` bumped; `silent` changes values without either (drift). */
     updateIssue(idOrKey: string | number, changes: Record<string, unknown>, options?: { silent?: boolean }): SimIssueView;
     /** Deletes the issue and its sub-tasks. */
@@ -140,6 +145,9 @@ export async function startJiraSimulator(options: SimulatorOptions = {}): Promis
       ...extra,
     });
   };
+  const emitWithoutIssue = (webhookEvent: string, extra: Record<string, unknown>) => {
+    if (webhooks.active) webhooks.enqueue({ timestamp: clock.now(), webhookEvent, user: renderUser(state.currentUser, ctx()), ...extra });
+  };
   const changelogOf = (history: SimHistory) => ({ changelog: { id: String(history.id), items: renderHistory(history, ctx()).items } });
 
   return {
@@ -158,9 +166,9 @@ export async function startJiraSimulator(options: SimulatorOptions = {}): Promis
     clock,
     data: {
       projects: () => [...data.projectKeys],
-      createIssue({ project, fields = {} }) {
+      createIssue({ project, fields = {}, indexDelayMs }) {
         const issue = data.create(project, fields, state.currentUser);
-        state.beforeChange(issue, true);
+        state.beforeChange(issue, true, indexDelayMs);
         emit('jira:issue_created', 'issue_created', issue);
         return view(issue);
       },
@@ -195,7 +203,9 @@ export async function startJiraSimulator(options: SimulatorOptions = {}): Promis
         state.beforeChange(issue);
         const comment = data.comment(issue, body, state.currentUser);
         const rendered = (renderAllFields(issue, ctx()).comment as { comments: Array<{ id: string }> }).comments.find(c => c.id === String(comment.id));
-        emit('comment_created', undefined, issue, { comment: rendered });
+        // Data Center's comment events carry no issue object: only the comment's self URL names the issue.
+        if (deployment === 'datacenter') emitWithoutIssue('comment_created', { comment: rendered });
+        else emit('comment_created', undefined, issue, { comment: rendered });
         emit('jira:issue_updated', 'issue_commented', issue, { comment: rendered });
         return view(issue);
       },

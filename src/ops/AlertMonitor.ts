@@ -8,8 +8,10 @@ import { STALE_AFTER_INTERVALS, scheduleIntervalMs } from '../health';
 import {
   INSTANCE_ALERT_KINDS,
   SYNC_ALERT_KINDS,
+  WEBHOOK_ALERT_KINDS,
   syncAlertConditions,
   tokenExpiryCondition,
+  webhookMappingCondition,
   type AlertCondition,
   type AlertKind,
 } from './alertConditions';
@@ -116,10 +118,20 @@ export class AlertMonitor {
       : undefined;
     // Unknown expiry (API not readable this time) leaves an open incident alone rather than "resolving" it.
     if (!expiry) return [];
-    const projects = [...new Set(this.options.syncs.filter(s => s.instance === instance).flatMap(s => s.projects))];
     const conditions = condition ? [condition] : [];
-    await this.apply({ subjectType: 'instance', subjectId: instance }, INSTANCE_ALERT_KINDS, conditions, projects, logger);
+    await this.apply({ subjectType: 'instance', subjectId: instance }, INSTANCE_ALERT_KINDS, conditions, this.projectsOf(instance), logger);
     return conditions;
+  }
+
+  /** The webhook processor's report for an instance: why its mappings do not resolve, or null once they do. */
+  async webhookMappings(instance: string, problem: string | null): Promise<void> {
+    const logger = this.options.logger.child({ jiraInstance: instance });
+    const conditions = problem === null ? [] : [webhookMappingCondition(instance, problem)];
+    await this.apply({ subjectType: 'instance', subjectId: instance }, WEBHOOK_ALERT_KINDS, conditions, this.projectsOf(instance), logger);
+  }
+
+  private projectsOf(instance: string) {
+    return [...new Set(this.options.syncs.filter(s => s.instance === instance).flatMap(s => s.projects))];
   }
 
   private async apply(

@@ -1,4 +1,5 @@
 import type { CompletenessCheckRecord, RunRecord, SyncStateRecord } from '../store/types';
+import type { DeletionGuardReport } from '../sync/SyncEngine';
 import type { SlowRunPolicy } from '../config/readOpsConfig';
 import { driftText, durationText, slowRunFinding } from '../health';
 
@@ -12,7 +13,12 @@ export const SYNC_ALERT_KINDS = [
   'drift',
 ] as const;
 export const INSTANCE_ALERT_KINDS = ['token-expiry'] as const;
-export type AlertKind = (typeof SYNC_ALERT_KINDS)[number] | (typeof INSTANCE_ALERT_KINDS)[number];
+/** Raised and cleared by webhook deliveries as they are processed, not by the periodic evaluation. */
+export const WEBHOOK_ALERT_KINDS = ['webhook-mapping'] as const;
+export type AlertKind =
+  | (typeof SYNC_ALERT_KINDS)[number]
+  | (typeof INSTANCE_ALERT_KINDS)[number]
+  | (typeof WEBHOOK_ALERT_KINDS)[number];
 
 export type AlertSeverity = 'critical' | 'high' | 'normal' | 'low';
 
@@ -97,12 +103,19 @@ export function syncAlertConditions(input: SyncAlertInput): AlertCondition[] {
 
   const guard = latestReconciliationGuard(runs, input.state);
   if (guard) {
+    const share = `${Math.round(guard.maxDeleteShare * 100)}%`;
+    const held = (guard.projects ?? []).filter(p => p.held);
+    const wholeSync = !guard.projects || held.length === guard.projects.length;
+    const where = held.length ? ` (${held.map(p => `${p.project}: ${p.missing} of ${p.stored}`).join(', ')})` : '';
     conditions.push({
       kind: 'deletion-guard',
-      title: `${name}: the deletion guard held back ${guard.missing} of ${guard.stored} issues`,
-      description:
-        `Jira no longer returned more than ${Math.round(guard.maxDeleteShare * 100)}% of the sync's issues at once, which looks like lost access rather than deletion; nothing was deleted. ` +
-        'Check the sync account\'s project permissions; a full run that reconciles cleanly resolves this.',
+      title: `${name}: the deletion guard held back ${guard.missing} of ${guard.stored} issues${wholeSync ? '' : ` in ${held.map(p => p.project).join(', ')}`}`,
+      description: `${
+        wholeSync
+          ? `Jira no longer returned more than ${share} of the sync's issues at once${where}, which looks like lost access rather than deletion; nothing was deleted.`
+          : `Jira no longer returned more than ${share} of ${held.length === 1 ? 'a project' : 'some projects'} of the sync at once${where}, which looks like lost access ` +
+            'or an archived project rather than deletion; nothing of those projects was deleted, the other projects were reconciled.'
+      } Check the sync account's project permissions; a run that reconciles cleanly resolves this.`,
       severity: 'high',
     });
   }
@@ -127,7 +140,7 @@ function latestReconciliationGuard(runs: RunRecord[], state: SyncStateRecord | u
   const reconciledMs = state?.lastReconcileMs;
   if (!reconciledMs) return undefined;
   const reconciling = runs.find(run => run.endedMs !== null && run.startedMs <= reconciledMs && reconciledMs <= run.endedMs);
-  const guard = (reconciling?.details as { deletionGuard?: { stored: number; missing: number; maxDeleteShare: number } } | null)?.deletionGuard;
+  const guard = (reconciling?.details as { deletionGuard?: DeletionGuardReport } | null)?.deletionGuard;
   return guard ?? undefined;
 }
 
@@ -146,5 +159,17 @@ export function tokenExpiryCondition(input: {
     title: `The Jira access token ${token}of instance ${input.instance} ${left > 0 ? `expires in ${durationText(left)}` : 'has expired'}`,
     description: `The personal access token expires at ${iso(input.expiresAtMs)}. Create a new one in Jira and put it in app-config (or the token file) before then, or every sync of ${input.instance} stops.`,
     severity: left > 0 ? 'high' : 'critical',
+  };
+}
+
+/** A webhook delivery whose syncs' custom-field mappings do not resolve against Jira's fields. */
+export function webhookMappingCondition(instance: string, problem: string): AlertCondition {
+  return {
+    kind: 'webhook-mapping',
+    title: `Webhook deliveries of instance ${instance} cannot be applied: a custom-field mapping does not resolve`,
+    description:
+      `${brief(problem)}. Deliveries are recorded as mapping-unresolved and answered so Jira does not retry them; ` +
+      'fix the mapping in the sync spec (or the field in Jira): the scheduled runs then catch up on what was missed.',
+    severity: 'high',
   };
 }

@@ -22,7 +22,7 @@ export { AlertMonitor } from './AlertMonitor';
 export { AlertNotifier } from './AlertNotifier';
 export { CompletenessCheck, type CompletenessReport } from './CompletenessCheck';
 export { OpsMetrics } from './OpsMetrics';
-export { syncAlertConditions, tokenExpiryCondition, SYNC_ALERT_KINDS, INSTANCE_ALERT_KINDS, type AlertKind } from './alertConditions';
+export { syncAlertConditions, tokenExpiryCondition, SYNC_ALERT_KINDS, INSTANCE_ALERT_KINDS, WEBHOOK_ALERT_KINDS, type AlertKind } from './alertConditions';
 export { scheduleOps, completenessTaskId, ALERTS_TASK_ID } from './scheduleOps';
 export { createTokenExpiryReader, type TokenExpiryReader } from './tokenExpiry';
 
@@ -83,6 +83,8 @@ export async function createJiraSyncOps(options: {
       const sync = syncsById.get(summary.syncId);
       if (sync) await monitor.onRunFinished(sync, summary, error);
     },
+    /** The webhook processor's `onMappingProblem` hook. */
+    onWebhookMappings: (instance: string, problem: string | null) => monitor.webhookMappings(instance, problem),
     schedule: (scheduler: SchedulerService) => scheduleOps({ scheduler, syncs, settings, check, monitor, logger }),
   };
 }

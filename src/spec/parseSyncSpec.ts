@@ -302,8 +302,46 @@ function checkAndResolve(data: unknown, source: string, locate: Locate, options:
       pageSize: raw.pageSize ?? defaults.pageSize ?? DEFAULT_PAGE_SIZE,
     });
   });
+  shareInstanceProjections(syncs, problem);
   if (problems.length) throw new SpecError(dedupe(problems));
   return { syncs, source };
+}
+
+const mappingText = (m: CustomFieldMapping) => `${m.fieldId ? `id ${m.fieldId}` : `name '${m.fieldName}'`} as ${m.type}`;
+
+/**
+ * One alias namespace per Jira instance. An issue row is shared by every sync that sees it, so
+ * every sync of an instance projects it with the union of the instance's `fields` and
+ * `customFields`: whichever sync, webhook or re-projection writes a row writes the same content.
+ * An alias mapped to two different fields (or types) on one instance is refused, located.
+ */
+function shareInstanceProjections(syncs: SyncDefinition[], problem: (path: PathSegment[], message: string, key?: boolean) => void) {
+  const byInstance = new Map<string, Array<{ sync: SyncDefinition; index: number }>>();
+  syncs.forEach((sync, index) => byInstance.set(sync.instance, [...(byInstance.get(sync.instance) ?? []), { sync, index }]));
+  for (const [instance, members] of byInstance) {
+    const aliases = new Map<string, { mapping: CustomFieldMapping; sync: SyncDefinition; index: number }>();
+    for (const { sync, index } of members) {
+      for (const mapping of sync.customFields) {
+        const first = aliases.get(mapping.alias);
+        if (!first) {
+          aliases.set(mapping.alias, { mapping, sync, index });
+        } else if (mappingText(first.mapping) !== mappingText(mapping)) {
+          problem(
+            ['syncs', index, 'customFields', mapping.alias],
+            `maps '${mapping.alias}' to ${mappingText(mapping)}, but syncs[${first.index}] ('${first.sync.id}') on instance '${instance}' maps it to ` +
+              `${mappingText(first.mapping)}; the syncs of one instance share one alias namespace (a shared issue carries every alias): use the same mapping or another alias`,
+            true,
+          );
+        }
+      }
+    }
+    const fields = [...new Set(members.flatMap(m => m.sync.fields))];
+    const customFields = [...aliases.values()].map(a => a.mapping);
+    for (const { sync } of members) {
+      sync.fields = [...new Set([...sync.fields, ...fields])];
+      sync.customFields = [...sync.customFields, ...customFields.filter(m => !sync.customFields.some(own => own.alias === m.alias))];
+    }
+  }
 }
 
 /** One line per problem, in file order. */

@@ -139,6 +139,18 @@ export class KnexSyncStore implements SyncStore, ReprojectionStore {
     return rows.map(r => idOf(r.issue_id));
   }
 
+  async scopeIssueProjects(syncId: string, instance: string): Promise<Map<string, string>> {
+    const rows = await this.knex(`${T.scopes} as s`)
+      .join(`${T.issues} as i`, function on() {
+        this.on('i.instance', 's.instance').andOn('i.issue_id', 's.issue_id');
+      })
+      .where({ 's.sync_id': syncId, 's.instance': instance })
+      .whereNull('i.deleted_ms')
+      .orderBy('s.issue_id')
+      .select('s.issue_id', 'i.project_key');
+    return new Map(rows.map(r => [idOf(r.issue_id), String(r.project_key)]));
+  }
+
   async syncsSeeing(instance: string, issueId: string): Promise<string[]> {
     const rows = await this.knex(T.scopes).where({ instance, issue_id: issueId }).orderBy('sync_id').select('sync_id');
     return rows.map(row => String(row.sync_id));

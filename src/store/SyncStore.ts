@@ -35,6 +35,8 @@ export interface SyncStore {
   syncsSeeing(instance: string, issueId: string): Promise<string[]>;
   /** Ids this sync has seen and that are not soft-deleted. */
   scopeIssueIds(syncId: string, instance: string): Promise<string[]>;
+  /** The same issues with their stored project key: the deletion guard judges each project. */
+  scopeIssueProjects(syncId: string, instance: string): Promise<Map<string, string>>;
   /**
    * Removes `goneIds` from the sync's scope; those that no other sync sees are soft-deleted with
    * `reason`. One transaction. Returns how many were soft-deleted. With `deletedInJira`, links of

@@ -32,12 +32,24 @@ export interface RunSummary extends RunCounters {
   outcome: 'succeeded' | 'failed' | 'aborted';
   error?: string;
   guard?: DeletionGuardReport;
+  census?: CensusReport;
 }
 
+/** What the deletion guard held back: the whole sync, or the projects that lost too much at once. */
 export interface DeletionGuardReport {
+  /** Issues stored in what was held back (the whole sync, or the held projects). */
   stored: number;
+  /** Of those, how many Jira no longer returned: none of them was deleted. */
   missing: number;
   maxDeleteShare: number;
+  /** Per project with missing issues; `held` marks the ones whose deletions were held back. */
+  projects?: Array<{ project: string; stored: number; missing: number; held: boolean }>;
+}
+
+/** The census's other direction: in scope in Jira, absent from the copy, fetched and written. */
+export interface CensusReport {
+  absent: number;
+  written: number;
 }
 
 export class SyncAbortedError extends Error {
@@ -160,7 +172,7 @@ export class SyncEngine {
     sync: SyncDefinition,
     plan: RunPlan,
     trigger: string,
-    body: (run: RunScope) => Promise<{ guard?: DeletionGuardReport }>,
+    body: (run: RunScope) => Promise<{ guard?: DeletionGuardReport; census?: CensusReport }>,
     signal?: AbortSignal,
   ): Promise<RunSummary> {
     const { store, metrics } = this.options;
@@ -175,9 +187,10 @@ export class SyncEngine {
     let outcome: RunSummary['outcome'] = 'succeeded';
     let error: string | undefined;
     let guard: DeletionGuardReport | undefined;
+    let census: CensusReport | undefined;
     let failure: unknown;
     try {
-      ({ guard } = await body({ sync, client, counters, logger, signal }));
+      ({ guard, census } = await body({ sync, client, counters, logger, signal }));
     } catch (e) {
       failure = e;
       // Aborted inside a Jira call (the scheduler's timeout), the error is the fetch's, not ours.
@@ -192,7 +205,7 @@ export class SyncEngine {
       outcome,
       counters,
       error,
-      details: guard ? { deletionGuard: guard } : undefined,
+      details: guard || census ? { ...(guard && { deletionGuard: guard }), ...(census && { census }) } : undefined,
       nowMs: endedMs,
     });
     metrics?.recordRun({ syncId: sync.id, strategy, outcome, durationMs: endedMs - startedMs, counters });
@@ -202,7 +215,7 @@ export class SyncEngine {
         `deleted ${counters.issuesDeleted}, histories ${counters.historiesWritten}, dead letters ${counters.deadLetters}, ` +
         `API calls ${counters.apiCalls} (retries ${counters.apiRetries})`,
     );
-    const summary: RunSummary = { runId, syncId: sync.id, strategy, outcome, error, guard, ...counters };
+    const summary: RunSummary = { runId, syncId: sync.id, strategy, outcome, error, guard, census, ...counters };
     await this.options.onRunFinished?.(summary, failure).catch(e => logger.error(`after-run hook failed: ${(e as Error).message}`));
     return summary;
   }
@@ -211,7 +224,7 @@ export class SyncEngine {
     state: SyncStateRecord | undefined;
     plan: SweepPlan;
     hash: string;
-  }): Promise<{ guard?: DeletionGuardReport }> {
+  }): Promise<{ guard?: DeletionGuardReport; census?: CensusReport }> {
     const { sync, state, hash, logger, signal } = run;
     const { kind: mode, resumeFrom: resume } = run.plan;
     const { store } = this.options;
@@ -270,10 +283,7 @@ export class SyncEngine {
       if (signal?.aborted) throw new SyncAbortedError(sync.id);
     }
 
-    let guard: DeletionGuardReport | undefined;
-    if (checkpoint.reconcile) {
-      guard = await this.reconcile(context, scope);
-    }
+    const { guard, census } = checkpoint.reconcile ? await this.reconcile(context, scope) : {};
     const endState: SyncStateUpdate = {
       syncId: sync.id,
       instance: sync.instance,
@@ -287,7 +297,7 @@ export class SyncEngine {
     if (checkpoint.mode === 'full') endState.lastFullMs = checkpoint.runStartedMs;
     if (checkpoint.reconcile) endState.lastReconcileMs = this.now();
     await store.saveState(endState, this.now());
-    return { guard };
+    return { guard, census };
   }
 
   /** Issues that failed to transform before are fetched again by id at the start of each run. */
@@ -317,28 +327,85 @@ export class SyncEngine {
   }
 
   /**
-   * The id-only census: what the sync stored but Jira no longer returns is either gone or moved
-   * out of scope. A mass disappearance is held back (lost access looks like deletion).
+   * The id-only census, both ways. What Jira returns in scope and the copy lacks (a window missed
+   * it, a webhook was lost, it moved in) is fetched and written. What the sync stored but Jira no
+   * longer returns is either gone or moved out of scope; a mass disappearance, of the sync or of
+   * one of its projects, is held back (lost access looks like deletion).
    */
-  private async reconcile(context: RunContext, scope: string): Promise<DeletionGuardReport | undefined> {
+  private async reconcile(context: RunContext, scope: string): Promise<{ guard?: DeletionGuardReport; census?: CensusReport }> {
     const { store } = this.options;
-    const { sync, client, counters, logger, signal } = context;
+    const { sync, client, signal } = context;
     // Read before the census: an issue stored meanwhile (a webhook for a new issue) is not in it, yet not gone.
-    const stored = await store.scopeIssueIds(sync.id, sync.instance);
+    const stored = await store.scopeIssueProjects(sync.id, sync.instance);
     const seen = new Set<string>();
     for await (const ids of client.searchIds({ jql: scope, signal, context: context.label })) {
       for (const id of ids) seen.add(String(id));
     }
-    const missing = stored.filter(id => !seen.has(id));
-    if (!missing.length) return undefined;
-    if (missing.length > GUARD_FREE_DELETIONS && missing.length > sync.maxDeleteShare * stored.length) {
-      const guard = { stored: stored.length, missing: missing.length, maxDeleteShare: sync.maxDeleteShare };
-      logger.warn(
-        `sync "${sync.id}": deletion guard held back ${missing.length} of ${stored.length} issues ` +
-          `(more than ${Math.round(sync.maxDeleteShare * 100)}% at once looks like lost access, not deletion); nothing was deleted`,
-      );
-      return guard;
+    const census = await this.writeAbsent(context, [...seen].filter(id => !stored.has(id)));
+    const missing = [...stored.keys()].filter(id => !seen.has(id));
+    if (!missing.length) return { census };
+    const { guard, deletable } = this.guardDeletions(context, stored, missing);
+    if (deletable.length) await this.removeMissing(context, deletable);
+    return { guard, census };
+  }
+
+  /** Issues in scope in Jira that the copy lacks; dead letters are left to their own retry. */
+  private async writeAbsent(context: RunContext, absent: string[]): Promise<CensusReport | undefined> {
+    const { sync, client, counters, logger, signal } = context;
+    if (!absent.length) return undefined;
+    const waiting = new Set((await this.options.store.listDeadLetters(sync.id)).map(d => d.issueId));
+    const wanted = absent.filter(id => !waiting.has(id));
+    if (!wanted.length) return undefined;
+    const issues = await client.getIssues(wanted, { fields: context.fetchFields, signal, storedHistories: context.storedHistories });
+    const { versions, result } = await this.writer.write(context, issues);
+    countWrite(counters, result, issues.length);
+    logger.info(`sync "${sync.id}": the census found ${wanted.length} issues in scope that the copy lacked; wrote ${versions.length}`);
+    return { absent: wanted.length, written: versions.length };
+  }
+
+  /**
+   * The deletion guard: more than `maxDeleteShare` of the sync missing at once holds back every
+   * deletion; more than that share of one project (lost permission, archived project) holds back
+   * that project's. Deletions this small are never held back.
+   */
+  private guardDeletions(context: RunContext, stored: Map<string, string>, missing: string[]) {
+    const { sync, logger } = context;
+    const tooMany = (gone: number, of: number) => gone > GUARD_FREE_DELETIONS && gone > sync.maxDeleteShare * of;
+    const perProject = new Map<string, { stored: number; missing: number }>();
+    for (const project of stored.values()) {
+      const entry = perProject.get(project) ?? { stored: 0, missing: 0 };
+      entry.stored += 1;
+      perProject.set(project, entry);
     }
+    for (const id of missing) perProject.get(stored.get(id)!)!.missing += 1;
+    const wholeSync = tooMany(missing.length, stored.size);
+    const projects = [...perProject]
+      .filter(([, n]) => n.missing > 0)
+      .map(([project, n]) => ({ project, ...n, held: wholeSync || tooMany(n.missing, n.stored) }))
+      .sort((a, b) => a.project.localeCompare(b.project));
+    const held = projects.filter(p => p.held);
+    if (!held.length) return { deletable: missing };
+    const guard: DeletionGuardReport = {
+      stored: wholeSync ? stored.size : held.reduce((n, p) => n + p.stored, 0),
+      missing: wholeSync ? missing.length : held.reduce((n, p) => n + p.missing, 0),
+      maxDeleteShare: sync.maxDeleteShare,
+      projects,
+    };
+    const why = `more than ${Math.round(sync.maxDeleteShare * 100)}% at once looks like lost access, not deletion`;
+    logger.warn(
+      wholeSync
+        ? `sync "${sync.id}": deletion guard held back ${guard.missing} of ${guard.stored} issues (${why}); nothing was deleted`
+        : `sync "${sync.id}": deletion guard held back the deletions of ${held.map(p => `${p.project} (${p.missing} of ${p.stored} missing)`).join(', ')} ` +
+            `(${why}); the other projects were reconciled`,
+    );
+    const heldProjects = new Set(held.map(p => p.project));
+    return { guard, deletable: missing.filter(id => !heldProjects.has(stored.get(id)!)) };
+  }
+
+  /** Missing issues Jira still has moved out of scope and are kept current; the rest are gone from Jira. */
+  private async removeMissing(context: RunContext, missing: string[]) {
+    const { store } = this.options;
+    const { sync, client, counters, signal } = context;
     const stillThere = await client.getIssues(missing, {
       fields: context.fetchFields,
       signal,
@@ -365,7 +432,6 @@ export class SyncEngine {
       deletedInJira: true,
     });
     counters.issuesDeleted += outOfScope.deleted + deleted.deleted;
-    return undefined;
   }
 }
 

@@ -43,6 +43,8 @@ export class SimulatorState {
   /** Bumped on every change, so cached search results are never stale. */
   version = 0;
   private searchCache?: { key: string; result: SearchHit[] };
+  /** Until then some issue's index entry lags (a delayed one too), so search results change with time alone. */
+  private indexLagsUntilMs = 0;
   latency?: { fixedMs: number; perIssueMs: number };
 
   constructor(
@@ -101,7 +103,7 @@ export class SimulatorState {
   search(query: Query, orderBy: OrderBy[], reconcile?: Set<number>): SearchHit[] {
     const ctx = this.evalContext();
     // Paging re-runs the same query: reuse the sorted result while nothing changed and time does not matter.
-    const cacheable = this.faults.config.searchIndexLagMs <= 0 && !query.usesNow && !reconcile?.size;
+    const cacheable = this.faults.config.searchIndexLagMs <= 0 && this.clock.now() >= this.indexLagsUntilMs && !query.usesNow && !reconcile?.size;
     const cacheKey = JSON.stringify([query.where, orderBy, this.version, [...(this.visibleProjects ?? [])], ctx.timeZone]);
     if (cacheable && this.searchCache?.key === cacheKey) return this.searchCache.result;
     const out: SearchHit[] = [];
@@ -126,12 +128,13 @@ export class SimulatorState {
     return issue && this.canSee(issue.projectKey) ? issue : undefined;
   }
 
-  /** Before a change: keep what search sees until the index catches up. */
-  beforeChange(issue: SimIssue, isNew = false) {
+  /** Before a change: keep what search sees until the index catches up (after `lagMs`, default the fault's lag). */
+  beforeChange(issue: SimIssue, isNew = false, lagMs?: number) {
     this.version++;
-    const lag = this.faults.config.searchIndexLagMs;
+    const lag = lagMs ?? this.faults.config.searchIndexLagMs;
     if (lag <= 0) return;
     const visibleAtMs = this.clock.now() + lag;
+    this.indexLagsUntilMs = Math.max(this.indexLagsUntilMs, visibleAtMs);
     if (isNew) {
       issue.indexed = { snapshot: { ...issue, hidden: true }, visibleAtMs };
     } else if (!issue.indexed || this.clock.now() >= issue.indexed.visibleAtMs) {
