@@ -3,7 +3,7 @@
  * data an issue carries (comments, worklogs) is a new step here, not a longer method.
  */
 import type { Knex } from 'knex';
-import { IDS_PER_STATEMENT, T, chunk, compareIds, idOf, idOrNull, issueToRow, msOf, rowsPerStatement } from './rows';
+import { IDS_PER_STATEMENT, T, chunk, compareIds, idOf, idOrNull, isSqlite, issueToRow, msOf, rowsPerStatement } from './rows';
 import { upsertState } from './stateRows';
 import type { HistoryRecord, IssueRecord, IssueVersion, PageWriteResult, SyncStateUpdate } from './types';
 
@@ -71,11 +71,15 @@ function isOlder(version: IssueRecord, stored: StoredIssueState): boolean {
 
 async function loadIssueStates(tx: Knex, instance: string, issueIds: string[]): Promise<Map<string, StoredIssueState>> {
   const out = new Map<string, StoredIssueState>();
-  for (const ids of chunk(issueIds, IDS_PER_STATEMENT)) {
-    const rows = await tx(T.issues)
+  // Locked in id order (PostgreSQL): a concurrent writer of the same issues commits first, so the
+  // decision, the counts and the moved-key step see its row, not the one before it.
+  for (const ids of chunk([...issueIds].sort(compareIds), IDS_PER_STATEMENT)) {
+    const query = tx(T.issues)
       .select('issue_id', 'issue_key', 'updated_ms', 'history_count', 'last_history_id', 'content_hash', 'deleted_ms')
       .where({ instance })
-      .whereIn('issue_id', ids);
+      .whereIn('issue_id', ids)
+      .orderBy('issue_id');
+    const rows = await (isSqlite(tx) ? query : query.forUpdate());
     for (const row of rows) {
       out.set(idOf(row.issue_id), {
         issueKey: row.issue_key,
@@ -192,7 +196,7 @@ export const insertHistories: PageStep = async page => {
 /** Issue columns an update rewrites: identity and `first_synced_ms` stay. */
 const ISSUE_MERGE_COLUMNS = [
   'issue_key', 'project_key', 'project_id', 'issue_type', 'status', 'status_category', 'priority',
-  'summary', 'assignee_account_id', 'assignee_name', 'reporter_account_id', 'reporter_name', 'labels',
+  'summary', 'search_words', 'assignee_account_id', 'assignee_name', 'reporter_account_id', 'reporter_name', 'labels',
   'components', 'fix_versions', 'parent_id', 'parent_key', 'created_ms', 'updated_ms', 'resolved_ms',
   'custom_fields', 'raw_fields', 'content_hash', 'history_count', 'last_history_id', 'deleted_ms',
   'deleted_reason', 'synced_ms',
@@ -215,7 +219,7 @@ export const upsertIssues: PageStep = async page => {
         synced_ms: nowMs,
       };
     });
-  for (const batch of chunk(rows, rowsPerStatement(tx, 31))) {
+  for (const batch of chunk(rows, rowsPerStatement(tx, 32))) {
     // The guard keeps a concurrent writer (another replica, a webhook) from being overtaken by an older version.
     const written: Array<{ issue_id: unknown }> = await tx(T.issues)
       .insert(batch)
