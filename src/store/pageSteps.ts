@@ -8,6 +8,49 @@ import { bulkWrite, valuesOf, type BulkTable } from './bulkWrite';
 import { upsertState } from './stateRows';
 import type { HistoryRecord, IssueRecord, IssueVersion, PageWriteResult, SyncStateUpdate } from './types';
 
+/** The tables a page writes in bulk, columns in the order the steps give values. */
+const HISTORIES: BulkTable = {
+  table: T.histories,
+  columns: [
+    ['instance', 'text'], ['history_id', 'bigint'], ['issue_id', 'bigint'], ['author_account_id', 'text'],
+    ['author_name', 'text'], ['created_ms', 'bigint'], ['created_raw', 'text'],
+  ],
+};
+
+const ITEMS: BulkTable = {
+  table: T.items,
+  columns: [
+    ['instance', 'text'], ['history_id', 'bigint'], ['item_index', 'integer'], ['issue_id', 'bigint'], ['field', 'text'],
+    ['fieldtype', 'text'], ['field_id', 'text'], ['from_value', 'text'], ['from_string', 'text'], ['to_value', 'text'], ['to_string', 'text'],
+  ],
+};
+
+const ISSUES: BulkTable = {
+  table: T.issues,
+  columns: [
+    ['instance', 'text'], ['issue_id', 'bigint'], ['issue_key', 'text'], ['project_key', 'text'], ['project_id', 'bigint'],
+    ['issue_type', 'text'], ['status', 'text'], ['status_category', 'text'], ['priority', 'text'], ['summary', 'text'],
+    ['search_words', 'text'], ['assignee_account_id', 'text'], ['assignee_name', 'text'], ['reporter_account_id', 'text'],
+    ['reporter_name', 'text'], ['labels', 'text'], ['components', 'text'], ['fix_versions', 'text'], ['parent_id', 'bigint'],
+    ['parent_key', 'text'], ['created_ms', 'bigint'], ['updated_ms', 'bigint'], ['resolved_ms', 'bigint'], ['custom_fields', 'text'],
+    ['raw_fields', 'text'], ['content_hash', 'text'], ['history_count', 'integer'], ['last_history_id', 'bigint'],
+    ['deleted_ms', 'bigint'], ['deleted_reason', 'text'], ['first_synced_ms', 'bigint'], ['synced_ms', 'bigint'],
+  ],
+};
+
+const LINKS: BulkTable = {
+  table: T.links,
+  columns: [
+    ['instance', 'text'], ['issue_id', 'bigint'], ['link_id', 'bigint'], ['link_type', 'text'], ['direction', 'text'],
+    ['description', 'text'], ['other_issue_id', 'bigint'], ['other_issue_key', 'text'],
+  ],
+};
+
+const SCOPES: BulkTable = {
+  table: T.scopes,
+  columns: [['sync_id', 'text'], ['instance', 'text'], ['issue_id', 'bigint'], ['seen_ms', 'bigint']],
+};
+
 /** What the store holds of an issue, as far as deciding a write needs it. */
 interface StoredIssueState {
   issueKey: string;
@@ -173,48 +216,6 @@ export const insertHistories: PageStep = async page => {
       .groupBy('issue_id');
     for (const row of rows) page.historyTotals.set(idOf(row.issue_id), { count: Number(row.count), lastId: idOrNull(row.last_id) });
   }
-};
-
-const HISTORIES: BulkTable = {
-  table: T.histories,
-  columns: [
-    ['instance', 'text'], ['history_id', 'bigint'], ['issue_id', 'bigint'], ['author_account_id', 'text'],
-    ['author_name', 'text'], ['created_ms', 'bigint'], ['created_raw', 'text'],
-  ],
-};
-
-const ITEMS: BulkTable = {
-  table: T.items,
-  columns: [
-    ['instance', 'text'], ['history_id', 'bigint'], ['item_index', 'integer'], ['issue_id', 'bigint'], ['field', 'text'],
-    ['fieldtype', 'text'], ['field_id', 'text'], ['from_value', 'text'], ['from_string', 'text'], ['to_value', 'text'], ['to_string', 'text'],
-  ],
-};
-
-const ISSUES: BulkTable = {
-  table: T.issues,
-  columns: [
-    ['instance', 'text'], ['issue_id', 'bigint'], ['issue_key', 'text'], ['project_key', 'text'], ['project_id', 'bigint'],
-    ['issue_type', 'text'], ['status', 'text'], ['status_category', 'text'], ['priority', 'text'], ['summary', 'text'],
-    ['search_words', 'text'], ['assignee_account_id', 'text'], ['assignee_name', 'text'], ['reporter_account_id', 'text'],
-    ['reporter_name', 'text'], ['labels', 'text'], ['components', 'text'], ['fix_versions', 'text'], ['parent_id', 'bigint'],
-    ['parent_key', 'text'], ['created_ms', 'bigint'], ['updated_ms', 'bigint'], ['resolved_ms', 'bigint'], ['custom_fields', 'text'],
-    ['raw_fields', 'text'], ['content_hash', 'text'], ['history_count', 'integer'], ['last_history_id', 'bigint'],
-    ['deleted_ms', 'bigint'], ['deleted_reason', 'text'], ['first_synced_ms', 'bigint'], ['synced_ms', 'bigint'],
-  ],
-};
-
-const LINKS: BulkTable = {
-  table: T.links,
-  columns: [
-    ['instance', 'text'], ['issue_id', 'bigint'], ['link_id', 'bigint'], ['link_type', 'text'], ['direction', 'text'],
-    ['description', 'text'], ['other_issue_id', 'bigint'], ['other_issue_key', 'text'],
-  ],
-};
-
-const SCOPES: BulkTable = {
-  table: T.scopes,
-  columns: [['sync_id', 'text'], ['instance', 'text'], ['issue_id', 'bigint'], ['seen_ms', 'bigint']],
 };
 
 /** Issue columns an update rewrites: identity and `first_synced_ms` stay. */
