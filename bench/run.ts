@@ -209,11 +209,14 @@ interface TargetCheck {
   load: string;
 }
 
+/** Before/after load average of a measurement; older result files merged in may not have it. */
+const loadOf = (m: Measurement) => (m.loadAverage ? `${fmt(m.loadAverage.before, 1)}/${fmt(m.loadAverage.after, 1)}` : '?');
+
 function targetChecks(measurements: Measurement[]): TargetCheck[] {
   const checks: TargetCheck[] = [];
   for (const m of measurements) {
     const tag = `${fmt(m.size)} ${m.db}`;
-    const load = `${fmt(m.loadAverage.before, 1)}/${fmt(m.loadAverage.after, 1)}`;
+    const load = loadOf(m);
     checks.push({ name: `${tag}: API calls / lower bound`, value: m.ratios.apiCalls, target: `≤ ${TARGETS.apiCalls}`, met: m.ratios.apiCalls <= TARGETS.apiCalls, load });
     checks.push({ name: `${tag}: wall / API-bound floor`, value: m.ratios.wall, target: `≤ ${TARGETS.wall}`, met: m.ratios.wall <= TARGETS.wall, load });
     checks.push({ name: `${tag}: raw insert time / write path time`, value: m.ratios.write, target: `≥ ${TARGETS.write}`, met: m.ratios.write >= TARGETS.write, load });
@@ -227,7 +230,7 @@ function targetChecks(measurements: Measurement[]): TargetCheck[] {
     const small = runs[0];
     const large = runs[runs.length - 1];
     const ratio = large.peakRssBytes / small.peakRssBytes;
-    const load = `${fmt(small.loadAverage.before, 1)}/${fmt(small.loadAverage.after, 1)}, ${fmt(large.loadAverage.before, 1)}/${fmt(large.loadAverage.after, 1)}`;
+    const load = `${loadOf(small)}, ${loadOf(large)}`;
     checks.push({ name: `${db}: peak RSS ${fmt(large.size)} / ${fmt(small.size)}`, value: ratio, target: `≤ ${TARGETS.rss}`, met: ratio <= TARGETS.rss, load });
   }
   return checks;

@@ -197,6 +197,8 @@ async function rawInsert(source: Knex, target: Knex): Promise<{ ms: number; rows
       if (after) query.whereRaw(`(${key.join(', ')}) > (${key.map(() => '?').join(', ')})`, after as Knex.Value[]);
       const batch: Array<Record<string, unknown>> = await query;
       if (!batch.length) break;
+      // A generated column (PostgreSQL's search_vector) is computed by the insert, never given.
+      for (const row of batch) delete row.search_vector;
       const columns = Object.keys(batch[0]).length;
       const started = performance.now();
       await target.batchInsert(table, batch, rowsPerStatement(target, columns));

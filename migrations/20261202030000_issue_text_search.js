@@ -6,7 +6,7 @@ const { searchDocument } = require('./lib/searchText');
  * Text search (`q`) through a word index instead of `lower(summary) like '%…%'` (a scan of every
  * row): `search_words` holds the summary's words by the rules of lib/searchText.js, written by the
  * store and backfilled here. SQLite indexes them with FTS5 (kept in step by triggers), PostgreSQL
- * with a GIN index over the same words as a tsvector; both match word prefixes identically.
+ * with a GIN index over the same words as a stored tsvector (`search_vector`, generated); both match word prefixes identically.
  *
  * @param {import('knex').Knex} knex
  */
@@ -29,9 +29,11 @@ exports.up = async function up(knex) {
       insert into jira_sync_issue_search(rowid, search_words) values (new.rowid, new.search_words); end`);
     await knex.raw(`insert into jira_sync_issue_search(jira_sync_issue_search) values ('rebuild')`);
   } else {
+    // Stored, so a plan that filters rows of another index (a project's, newest first) reads the vector instead of building it per row.
     await knex.raw(
-      `create index jira_sync_issues_search_idx on jira_sync_issues using gin (array_to_tsvector(string_to_array(search_words, ' ')))`,
+      `alter table jira_sync_issues add column search_vector tsvector generated always as (array_to_tsvector(string_to_array(search_words, ' '))) stored`,
     );
+    await knex.raw('create index jira_sync_issues_search_idx on jira_sync_issues using gin (search_vector)');
   }
 };
 
@@ -44,6 +46,7 @@ exports.down = async function down(knex) {
     await knex.raw('drop table if exists jira_sync_issue_search');
   } else {
     await knex.raw('drop index if exists jira_sync_issues_search_idx');
+    await knex.raw('alter table jira_sync_issues drop column if exists search_vector');
   }
   await knex.schema.alterTable('jira_sync_issues', table => {
     table.dropColumn('search_words');

@@ -123,9 +123,9 @@ export class KnexIssueQueryStore implements IssueQueryStore {
       const match = words.map(w => `"${w}"*`).join(' AND ');
       query.whereRaw(`${T.issues}.rowid in (select rowid from ${T.issueSearch} where ${T.issueSearch} match ?)`, [match]);
     } else {
-      // The expression of the GIN index jira_sync_issues_search_idx; words hold no quote either.
+      // search_vector holds the words verbatim (generated from search_words, GIN-indexed); words hold no quote either.
       const tsquery = words.map(w => `'${w}':*`).join(' & ');
-      query.whereRaw(`array_to_tsvector(string_to_array(${T.issues}.search_words, ' ')) @@ ?::tsquery`, [tsquery]);
+      query.whereRaw(`${T.issues}.search_vector @@ ?::tsquery`, [tsquery]);
     }
   }
 
