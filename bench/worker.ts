@@ -3,7 +3,8 @@
  * a no-change run, on one database, in a process of its own so its peak RSS means something.
  * The simulator lives in the orchestrator (bench/run.ts); this process asks it over IPC.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
@@ -114,6 +115,25 @@ const benchSync = (input: WorkerInput) =>
 const totalsOf = (endpoints: EndpointCounts) =>
   Object.values(endpoints).reduce((sum, e) => ({ calls: sum.calls + e.calls, bytes: sum.bytes + e.bytes }), { calls: 0, bytes: 0 });
 
+/** With `--cpu-prof` (BENCH_CPU_PROFILE_DIR), a V8 CPU profile of `run` alone, written as a .cpuprofile file. */
+async function profiled<T>(name: string, run: () => Promise<T>): Promise<T> {
+  const dir = process.env.BENCH_CPU_PROFILE_DIR;
+  if (!dir) return run();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 500 });
+  await session.post('Profiler.start');
+  try {
+    return await run();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
 /** Runs the engine once and reads the simulator's request log for exactly that run. */
 async function measuredRun(engine: SyncEngine, sync: SyncDefinition): Promise<{ figures: RunFigures; summary: RunSummary }> {
   await askSimulator({ op: 'clearLog' });
@@ -177,6 +197,8 @@ async function rawInsert(source: Knex, target: Knex): Promise<{ ms: number; rows
       if (after) query.whereRaw(`(${key.join(', ')}) > (${key.map(() => '?').join(', ')})`, after as Knex.Value[]);
       const batch: Array<Record<string, unknown>> = await query;
       if (!batch.length) break;
+      // A generated column (PostgreSQL's search_vector) is computed by the insert, never given.
+      for (const row of batch) delete row.search_vector;
       const columns = Object.keys(batch[0]).length;
       const started = performance.now();
       await target.batchInsert(table, batch, rowsPerStatement(target, columns));
@@ -227,7 +249,7 @@ async function main(input: WorkerInput): Promise<WorkerResult> {
     const client = createJiraClient({ config: clientConfig(input), logger: quietJiraLogger });
     const engine = new SyncEngine({ store: timedStore, clientFor: () => client, logger });
 
-    const full = await measuredRun(engine, sync).catch(e => {
+    const full = await profiled(`full-${input.db}-${input.size}`, () => measuredRun(engine, sync)).catch(e => {
       throw new Error(`${(e as Error).message}${errors.length ? `\n${errors.join('\n')}` : ''}`);
     });
     const peak = peakRssBytes();

@@ -320,6 +320,8 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
       ['updatedSince=2026-01-11T00:00:00Z&project=PAY', ['acme/PAY-3', 'acme/PAY-2']],
       ['q=cart', ['acme/PAY-2']],
       ['q=100%25', []],
+      ['q=safar%20CHECK', ['acme/PAY-1']],
+      ['q=%00', []],
     ])('filters by %s', async (query, expected) => {
       const body = await list(query);
       expect(keysOf(body).filter(k => !k.includes('FLOW'))).toEqual(expected);

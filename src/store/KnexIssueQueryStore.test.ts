@@ -104,12 +104,74 @@ describe.each(databases.eachSupportedId())('KnexIssueQueryStore on %p', database
     expect(await listAll(query, { customField: { alias: 'missing', value: 'core' } })).toEqual([]);
   });
 
-  it('searches summaries case-insensitively, taking % and _ literally', async () => {
+  it('searches summary words by prefix, punctuation separating words', async () => {
     const { query } = await withFixture();
     expect(await listAll(query, { instance: 'cloud', text: 'LOGIN' })).toEqual(['ABC-1', 'XYZ-4']);
-    expect(await listAll(query, { text: '50%' })).toEqual(['ABC-2']);
-    expect(await listAll(query, { text: 'login_' })).toEqual(['XYZ-4']);
+    expect(await listAll(query, { instance: 'cloud', text: 'log' })).toEqual(['ABC-1', 'XYZ-4']);
+    // A word matches from its start only, and every word of the text must match.
+    expect(await listAll(query, { text: 'ogin' })).toEqual([]);
+    expect(await listAll(query, { text: 'login form' })).toEqual(['XYZ-4']);
+    expect(await listAll(query, { text: 'login_form' })).toEqual(['XYZ-4']);
+    expect(await listAll(query, { text: 'form, LOGIN!' })).toEqual(['XYZ-4']);
+    // `%` and `_` are separators, not wildcards: `50%` is the word 50, which begins 50 and 500.
+    expect(await listAll(query, { text: '50%' })).toEqual(['ABC-2', 'ABC-3']);
+    expect(await listAll(query, { text: '(500' })).toEqual(['ABC-3']);
     expect(await listAll(query, { text: 'n_p' })).toEqual([]);
+    expect(await listAll(query, { text: 'instance other' })).toEqual(['ABC-1']);
+  });
+
+  it('matches nothing for a text without words: NUL, wildcards, quotes, FTS and tsquery syntax', async () => {
+    const { query } = await withFixture();
+    for (const text of ['\u0000', '%', '_', '%_%', '"', "'", '*', ':*', '&|!()', ' - ']) {
+      expect(await listAll(query, { text })).toEqual([]);
+    }
+    // Query syntax of either engine is plain punctuation: `"login"*` and `login:*` look for the word login.
+    expect(await listAll(query, { instance: 'cloud', text: '"login"*' })).toEqual(['ABC-1', 'XYZ-4']);
+    expect(await listAll(query, { instance: 'cloud', text: "login:* & 'x'" })).toEqual([]);
+    expect(await listAll(query, { instance: 'cloud', text: 'login:* | fix' })).toEqual(['ABC-1']);
+  });
+
+  it('folds case and accents in any script and follows rewrites of the summary', async () => {
+    const { store, query, knex } = await setup();
+    const summaries: Record<number, string> = {
+      1: 'Über café crème',
+      2: 'Ошибка входа в систему',
+      3: '日本語のテスト 検索',
+      4: 'ΟΔΟΣ straße',
+      5: 'नमस्ते दुनिया',
+      6: 'CAFE au lait',
+    };
+    const versions = Object.entries(summaries).map(([id, summary]) => version(Number(id), { summary }));
+    await store.writePage({ syncId: 's1', instance: 'cloud', versions, nowMs: NOW });
+    expect(await listAll(query, { text: 'cafe' })).toEqual(['ABC-1', 'ABC-6']);
+    expect(await listAll(query, { text: 'CAFÉ' })).toEqual(['ABC-1', 'ABC-6']);
+    expect(await listAll(query, { text: 'uber creme' })).toEqual(['ABC-1']);
+    expect(await listAll(query, { text: 'ОШИБ' })).toEqual(['ABC-2']);
+    expect(await listAll(query, { text: 'систему входа' })).toEqual(['ABC-2']);
+    // Scripts written without spaces match from the start of a run of letters.
+    expect(await listAll(query, { text: '日本' })).toEqual(['ABC-3']);
+    expect(await listAll(query, { text: '検索' })).toEqual(['ABC-3']);
+    expect(await listAll(query, { text: 'テスト' })).toEqual([]);
+    expect(await listAll(query, { text: 'οδος' })).toEqual(['ABC-4']);
+    expect(await listAll(query, { text: 'STRASSE' })).toEqual([]);
+    expect(await listAll(query, { text: 'Straße' })).toEqual(['ABC-4']);
+    expect(await listAll(query, { text: 'नमस्ते' })).toEqual(['ABC-5']);
+    expect(await listAll(query, { text: 'दुनि' })).toEqual(['ABC-5']);
+
+    // A new summary replaces the old words; a summary-less issue matches no text.
+    await store.writePage({
+      syncId: 's1', instance: 'cloud', nowMs: NOW + 1,
+      versions: [version(1, { summary: 'Renamed entirely', updatedMs: BASE_MS + 2 * HOUR }), version(6, { summary: null, updatedMs: BASE_MS + 2 * HOUR })],
+    });
+    expect(await listAll(query, { text: 'cafe' })).toEqual([]);
+    expect(await listAll(query, { text: 'renamed' })).toEqual(['ABC-1']);
+    // A deleted row leaves the index with it (SQLite's FTS table follows the issues table by triggers).
+    await knex('jira_sync_issues').where({ issue_id: '2' }).del();
+    expect(await listAll(query, { text: 'ошибка' })).toEqual([]);
+    // VACUUM keeps SQLite's rowids, which the FTS index refers to.
+    await knex.raw(databaseId === 'SQLITE_3' ? 'vacuum' : 'vacuum jira_sync_issues');
+    expect(await listAll(query, { text: 'renamed' })).toEqual(['ABC-1']);
+    expect(await listAll(query, { text: 'दुनिया' })).toEqual(['ABC-5']);
   });
 
   it('sorts by updated, created and key in both orders', async () => {

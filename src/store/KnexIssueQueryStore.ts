@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { queryWords } from '../../migrations/lib/searchText';
 import { connect, type StoreOptions } from './database';
 import {
   IDS_PER_STATEMENT,
@@ -109,6 +110,25 @@ export class KnexIssueQueryStore implements IssueQueryStore {
     }
   }
 
+  /**
+   * Every word of the text begins a word of the summary (rules: migrations/lib/searchText.js); a
+   * text without words (punctuation, control characters such as NUL) matches nothing.
+   */
+  private whereTextMatches(query: Knex.QueryBuilder, text: string) {
+    const words = queryWords(text);
+    if (!words.length) {
+      query.whereRaw('1 = 0');
+    } else if (this.sqlite) {
+      // Words hold no quote: each is an FTS5 string with a prefix star, all of them required.
+      const match = words.map(w => `"${w}"*`).join(' AND ');
+      query.whereRaw(`${T.issues}.rowid in (select rowid from ${T.issueSearch} where ${T.issueSearch} match ?)`, [match]);
+    } else {
+      // search_vector holds the words verbatim (generated from search_words, GIN-indexed); words hold no quote either.
+      const tsquery = words.map(w => `'${w}':*`).join(' & ');
+      query.whereRaw(`${T.issues}.search_vector @@ ?::tsquery`, [tsquery]);
+    }
+  }
+
   private filtered(filter: IssueFilter): Knex.QueryBuilder {
     const q = this.knex(T.issues);
     const col = (c: string) => `${T.issues}.${c}`;
@@ -125,7 +145,7 @@ export class KnexIssueQueryStore implements IssueQueryStore {
     if (filter.component !== undefined) this.whereJsonArrayHas(q, 'components', filter.component);
     if (filter.customField) this.whereCustomField(q, filter.customField.alias, filter.customField.value);
     if (filter.updatedSinceMs !== undefined) q.where(col('updated_ms'), '>=', filter.updatedSinceMs);
-    if (filter.text) q.whereRaw(`lower(${col('summary')}) like ? escape '\\'`, [`%${escapeLike(filter.text.toLowerCase())}%`]);
+    if (filter.text) this.whereTextMatches(q, filter.text);
     if (!filter.includeDeleted) q.whereNull(col('deleted_ms'));
     return q;
   }

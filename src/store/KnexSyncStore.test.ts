@@ -161,6 +161,75 @@ describe.each(databases.eachSupportedId())('KnexSyncStore on %p', databaseId => 
     expect((await knex('jira_sync_histories').orderBy('history_id')).map(h => String(h.history_id))).toEqual(['10', '11']);
   });
 
+  describe('two writers racing on one issue', () => {
+    const t = (hours: number) => BASE_MS + hours * HOUR;
+    /** Issue 1 as ABC-1 with a link to 3; issue 2 links to it. */
+    async function stored() {
+      const ctx = await setup();
+      await ctx.store.writePage({
+        syncId: 's1', instance: 'cloud', nowMs: NOW,
+        versions: [version(1, { updatedMs: t(1) }, [], [link(100, 3)]), version(2, { updatedMs: t(1) }, [], [link(200, 1)])],
+      });
+      await ctx.store.saveState({ syncId: 'hold', instance: 'cloud', watermarkMs: 1 }, NOW);
+      return ctx;
+    }
+
+    /**
+     * `first` writes everything and stalls on its checkpoint (a row lock the test holds) while `second`
+     * starts; then `first` commits. On SQLite the one connection serialises them in the same order.
+     */
+    async function race(knex: Knex, store: KnexSyncStore, first: ReturnType<typeof version>, second: ReturnType<typeof version>) {
+      const write = (v: ReturnType<typeof version>, syncId: string) =>
+        store.writePage({ syncId, instance: 'cloud', versions: [v], nowMs: NOW, state: { syncId, instance: 'cloud', watermarkMs: 2 } });
+      if (databaseId !== 'POSTGRES_15') return { first: await write(first, 'hold'), second: await write(second, 's2') };
+      const waiting = async (n: number) => {
+        for (let i = 0; i < 250; i++) {
+          const { rows } = await knex.raw("select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'");
+          if (Number(rows[0].n) >= n) return;
+          await new Promise(r => setTimeout(r, 20));
+        }
+        throw new Error(`fewer than ${n} writers waiting`);
+      };
+      const blocker = await knex.transaction();
+      await blocker('jira_sync_sync_state').where({ sync_id: 'hold' }).forUpdate();
+      const firstWrite = write(first, 'hold');
+      await waiting(1);
+      const secondWrite = write(second, 's2');
+      await waiting(2);
+      await blocker.commit();
+      return { first: await firstWrite, second: await secondWrite };
+    }
+
+    async function linksOf(knex: Knex) {
+      const rows = await knex('jira_sync_issue_links').orderBy(['issue_id', 'link_id']);
+      return rows.map(r => `${r.issue_id}:${r.link_id}->${r.other_issue_key}`);
+    }
+
+    it('an older version arriving second applies nothing: no key, no links, counted stale', async () => {
+      const { knex, store } = await stored();
+      const newer = version(1, { issueKey: 'XYZ-1', projectKey: 'XYZ', updatedMs: t(3) }, [], [link(101, 4)]);
+      const older = version(1, { issueKey: 'OLD-1', updatedMs: t(2) }, [], [link(102, 5)]);
+      const results = await race(knex, store, newer, older);
+      expect(results.first).toMatchObject({ updated: 1 });
+      expect(results.second).toMatchObject({ stale: 1, updated: 0 });
+      const row = await knex('jira_sync_issues').where({ issue_id: '1' }).first();
+      expect([row.issue_key, Number(row.updated_ms)]).toEqual(['XYZ-1', t(3)]);
+      expect(await linksOf(knex)).toEqual(['1:101->ABC-4', '2:200->XYZ-1']);
+    });
+
+    it('a newer version arriving second that moves the key back reaches the links the first one moved', async () => {
+      const { knex, store } = await stored();
+      const moved = version(1, { issueKey: 'XYZ-1', projectKey: 'XYZ', updatedMs: t(2) }, [], [link(101, 4)]);
+      const movedBack = version(1, { issueKey: 'ABC-1', updatedMs: t(3) }, [], [link(102, 5)]);
+      const results = await race(knex, store, moved, movedBack);
+      expect(results.first).toMatchObject({ updated: 1 });
+      expect(results.second).toMatchObject({ updated: 1, stale: 0 });
+      const row = await knex('jira_sync_issues').where({ issue_id: '1' }).first();
+      expect([row.issue_key, Number(row.updated_ms)]).toEqual(['ABC-1', t(3)]);
+      expect(await linksOf(knex)).toEqual(['1:102->ABC-5', '2:200->ABC-1']);
+    });
+  });
+
   it('appends histories without duplicates and keeps the history totals true', async () => {
     const { knex, store } = await setup();
     const h11 = history(11, [{ field: 'status', from: 'To Do', to: 'In Progress' }, { field: 'assignee', from: null, to: 'Ada' }]);

@@ -1,6 +1,7 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import type { Knex } from 'knex';
 import { migrationsDirectory } from './database';
+import { KnexIssueQueryStore } from './KnexIssueQueryStore';
 
 const tables = [
   'jira_sync_issues',
@@ -67,5 +68,46 @@ describe('migrations', () => {
     await knex.migrate.down({ directory: migrationsDirectory, name: '20261125020000_issue_key_lookup_index.js' });
     expect(await indexNames(knex, 'jira_sync_issues')).not.toContain('jira_sync_issues_issue_key_idx');
     expect(await indexNames(knex, 'jira_sync_issues')).toContain('jira_sync_issues_key_idx');
+  });
+
+  it.each(databases.eachSupportedId())('the text-search migration indexes existing issues and rolls back on %p', async databaseId => {
+    const knex = await databases.init(databaseId);
+    const textSearch = '20261202030000_issue_text_search.js';
+    // Every migration before it, one at a time.
+    for (;;) {
+      const [, pending]: [unknown, Array<{ file: string }>] = await knex.migrate.list({ directory: migrationsDirectory });
+      if (pending[0].file === textSearch) break;
+      await knex.migrate.up({ directory: migrationsDirectory });
+    }
+    expect(await knex.schema.hasColumn('jira_sync_issues', 'search_words')).toBe(false);
+    // Rows written before the migration, more than one backfill batch, in two instances.
+    const row = (instance: string, id: number, summary: string | null) => ({
+      instance, issue_id: String(id), issue_key: `ABC-${id}`, project_key: 'ABC', summary, raw_fields: '{}', content_hash: 'h',
+      created_ms: 1, updated_ms: id, first_synced_ms: 1, synced_ms: 1,
+    });
+    const rows = Array.from({ length: 2100 }, (_, i) => row(i % 2 ? 'dc' : 'cloud', i + 1, i === 2099 ? 'Été: Über-Fehler' : `Issue number ${i + 1}`));
+    rows.push(row('cloud', 5000, null));
+    for (let i = 0; i < rows.length; i += 200) await knex('jira_sync_issues').insert(rows.slice(i, i + 200));
+    await knex.migrate.latest({ directory: migrationsDirectory });
+
+    const query = await KnexIssueQueryStore.create({ database: { getClient: async () => knex } });
+    const keys = async (text: string) => (await query.listIssues({ text }, { limit: 500 })).items.map(i => `${i.instance}/${i.issueKey}`).sort();
+    expect(await keys('ete uber fehl')).toEqual(['dc/ABC-2100']);
+    expect(await keys('issue 1999')).toEqual(['cloud/ABC-1999']);
+    expect((await query.listIssues({ text: 'number' }, { limit: 1 })).items).toHaveLength(1);
+    const [{ n }] = await knex('jira_sync_issues').whereNull('search_words').count({ n: '*' });
+    expect(Number(n)).toBe(1);
+
+    await knex.migrate.down({ directory: migrationsDirectory, name: textSearch });
+    expect(await knex.schema.hasColumn('jira_sync_issues', 'search_words')).toBe(false);
+    const leftovers =
+      databaseId === 'SQLITE_3'
+        ? (await knex.raw("select name from sqlite_master where name like 'jira_sync_issue_search%'")).map((r: { name: string }) => r.name)
+        : (await indexNames(knex, 'jira_sync_issues')).filter(name => name === 'jira_sync_issues_search_idx');
+    expect(leftovers).toEqual([]);
+    // Up again: writes after the rollback are indexed too.
+    await knex('jira_sync_issues').where({ instance: 'cloud', issue_id: '1' }).update({ summary: 'Rewritten while rolled back' });
+    await knex.migrate.up({ directory: migrationsDirectory, name: textSearch });
+    expect(await keys('rewritten')).toEqual(['cloud/ABC-1']);
   });
 });

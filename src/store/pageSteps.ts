@@ -3,9 +3,53 @@
  * data an issue carries (comments, worklogs) is a new step here, not a longer method.
  */
 import type { Knex } from 'knex';
-import { IDS_PER_STATEMENT, T, chunk, compareIds, idOf, idOrNull, issueToRow, msOf, rowsPerStatement } from './rows';
+import { IDS_PER_STATEMENT, T, chunk, compareIds, idOf, idOrNull, isSqlite, issueToRow, msOf } from './rows';
+import { bulkWrite, valuesOf, type BulkTable } from './bulkWrite';
 import { upsertState } from './stateRows';
 import type { HistoryRecord, IssueRecord, IssueVersion, PageWriteResult, SyncStateUpdate } from './types';
+
+/** The tables a page writes in bulk, columns in the order the steps give values. */
+const HISTORIES: BulkTable = {
+  table: T.histories,
+  columns: [
+    ['instance', 'text'], ['history_id', 'bigint'], ['issue_id', 'bigint'], ['author_account_id', 'text'],
+    ['author_name', 'text'], ['created_ms', 'bigint'], ['created_raw', 'text'],
+  ],
+};
+
+const ITEMS: BulkTable = {
+  table: T.items,
+  columns: [
+    ['instance', 'text'], ['history_id', 'bigint'], ['item_index', 'integer'], ['issue_id', 'bigint'], ['field', 'text'],
+    ['fieldtype', 'text'], ['field_id', 'text'], ['from_value', 'text'], ['from_string', 'text'], ['to_value', 'text'], ['to_string', 'text'],
+  ],
+};
+
+const ISSUES: BulkTable = {
+  table: T.issues,
+  columns: [
+    ['instance', 'text'], ['issue_id', 'bigint'], ['issue_key', 'text'], ['project_key', 'text'], ['project_id', 'bigint'],
+    ['issue_type', 'text'], ['status', 'text'], ['status_category', 'text'], ['priority', 'text'], ['summary', 'text'],
+    ['search_words', 'text'], ['assignee_account_id', 'text'], ['assignee_name', 'text'], ['reporter_account_id', 'text'],
+    ['reporter_name', 'text'], ['labels', 'text'], ['components', 'text'], ['fix_versions', 'text'], ['parent_id', 'bigint'],
+    ['parent_key', 'text'], ['created_ms', 'bigint'], ['updated_ms', 'bigint'], ['resolved_ms', 'bigint'], ['custom_fields', 'text'],
+    ['raw_fields', 'text'], ['content_hash', 'text'], ['history_count', 'integer'], ['last_history_id', 'bigint'],
+    ['deleted_ms', 'bigint'], ['deleted_reason', 'text'], ['first_synced_ms', 'bigint'], ['synced_ms', 'bigint'],
+  ],
+};
+
+const LINKS: BulkTable = {
+  table: T.links,
+  columns: [
+    ['instance', 'text'], ['issue_id', 'bigint'], ['link_id', 'bigint'], ['link_type', 'text'], ['direction', 'text'],
+    ['description', 'text'], ['other_issue_id', 'bigint'], ['other_issue_key', 'text'],
+  ],
+};
+
+const SCOPES: BulkTable = {
+  table: T.scopes,
+  columns: [['sync_id', 'text'], ['instance', 'text'], ['issue_id', 'bigint'], ['seen_ms', 'bigint']],
+};
 
 /** What the store holds of an issue, as far as deciding a write needs it. */
 interface StoredIssueState {
@@ -19,7 +63,7 @@ interface StoredIssueState {
 
 /** One page on its way into the database: the input, and what each step leaves for the next. */
 export interface PageWrite {
-  readonly tx: Knex;
+  readonly tx: Knex.Transaction;
   readonly syncId: string | null;
   readonly instance: string;
   readonly versions: IssueVersion[];
@@ -42,7 +86,7 @@ export interface PageWrite {
 
 export type PageStep = (page: PageWrite) => Promise<void>;
 
-export function newPageWrite(tx: Knex, input: Pick<PageWrite, 'syncId' | 'instance' | 'versions' | 'state' | 'nowMs'>): PageWrite {
+export function newPageWrite(tx: Knex.Transaction, input: Pick<PageWrite, 'syncId' | 'instance' | 'versions' | 'state' | 'nowMs'>): PageWrite {
   return {
     tx,
     ...input,
@@ -71,11 +115,15 @@ function isOlder(version: IssueRecord, stored: StoredIssueState): boolean {
 
 async function loadIssueStates(tx: Knex, instance: string, issueIds: string[]): Promise<Map<string, StoredIssueState>> {
   const out = new Map<string, StoredIssueState>();
-  for (const ids of chunk(issueIds, IDS_PER_STATEMENT)) {
-    const rows = await tx(T.issues)
+  // Locked in id order (PostgreSQL): a concurrent writer of the same issues commits first, so the
+  // decision, the counts and the moved-key step see its row, not the one before it.
+  for (const ids of chunk([...issueIds].sort(compareIds), IDS_PER_STATEMENT)) {
+    const query = tx(T.issues)
       .select('issue_id', 'issue_key', 'updated_ms', 'history_count', 'last_history_id', 'content_hash', 'deleted_ms')
       .where({ instance })
-      .whereIn('issue_id', ids);
+      .whereIn('issue_id', ids)
+      .orderBy('issue_id');
+    const rows = await (isSqlite(tx) ? query : query.forUpdate());
     for (const row of rows) {
       out.set(idOf(row.issue_id), {
         issueKey: row.issue_key,
@@ -144,37 +192,18 @@ export const insertHistories: PageStep = async page => {
     const fresh = [...incoming.values()]
       .filter(h => !existing.has(h.history.historyId))
       .sort((a, b) => compareIds(a.history.historyId, b.history.historyId));
-    const historyRows = fresh.map(({ issueId, history }) => ({
-      instance,
-      history_id: history.historyId,
-      issue_id: issueId,
-      author_account_id: history.authorAccountId,
-      author_name: history.authorName,
-      created_ms: history.createdMs,
-      created_raw: history.createdRaw,
-    }));
+    const historyRows = fresh.map(({ issueId, history }) => [
+      instance, history.historyId, issueId, history.authorAccountId, history.authorName, history.createdMs, history.createdRaw,
+    ]);
     const itemRows = fresh.flatMap(({ issueId, history }) =>
-      history.items.map((item, index) => ({
-        instance,
-        history_id: history.historyId,
-        item_index: index,
-        issue_id: issueId,
-        field: item.field,
-        fieldtype: item.fieldtype,
-        field_id: item.fieldId,
-        from_value: item.fromValue,
-        from_string: item.fromString,
-        to_value: item.toValue,
-        to_string: item.toString,
-      })),
+      history.items.map((item, index) => [
+        instance, history.historyId, index, issueId, item.field, item.fieldtype, item.fieldId,
+        item.fromValue, item.fromString, item.toValue, item.toString,
+      ]),
     );
     // Ignore on conflict: another replica may have stored the same history since the lookup.
-    for (const batch of chunk(historyRows, rowsPerStatement(tx, 7))) {
-      await tx(T.histories).insert(batch).onConflict(['instance', 'history_id']).ignore();
-    }
-    for (const batch of chunk(itemRows, rowsPerStatement(tx, 11))) {
-      await tx(T.items).insert(batch).onConflict(['instance', 'history_id', 'item_index']).ignore();
-    }
+    await bulkWrite(tx, HISTORIES, historyRows, { key: ['instance', 'history_id'], ignore: true });
+    await bulkWrite(tx, ITEMS, itemRows, { key: ['instance', 'history_id', 'item_index'], ignore: true });
     page.result.historiesWritten = fresh.length;
   }
   for (const ids of chunk(page.issueIds, IDS_PER_STATEMENT)) {
@@ -192,7 +221,7 @@ export const insertHistories: PageStep = async page => {
 /** Issue columns an update rewrites: identity and `first_synced_ms` stay. */
 const ISSUE_MERGE_COLUMNS = [
   'issue_key', 'project_key', 'project_id', 'issue_type', 'status', 'status_category', 'priority',
-  'summary', 'assignee_account_id', 'assignee_name', 'reporter_account_id', 'reporter_name', 'labels',
+  'summary', 'search_words', 'assignee_account_id', 'assignee_name', 'reporter_account_id', 'reporter_name', 'labels',
   'components', 'fix_versions', 'parent_id', 'parent_key', 'created_ms', 'updated_ms', 'resolved_ms',
   'custom_fields', 'raw_fields', 'content_hash', 'history_count', 'last_history_id', 'deleted_ms',
   'deleted_reason', 'synced_ms',
@@ -205,7 +234,7 @@ export const upsertIssues: PageStep = async page => {
     .sort((a, b) => compareIds(a.issue.issueId, b.issue.issueId))
     .map(version => {
       const totals = page.historyTotals.get(version.issue.issueId);
-      return {
+      return valuesOf(ISSUES, {
         ...issueToRow(version.issue),
         history_count: totals?.count ?? 0,
         last_history_id: totals?.lastId ?? null,
@@ -213,18 +242,17 @@ export const upsertIssues: PageStep = async page => {
         deleted_reason: null,
         first_synced_ms: nowMs,
         synced_ms: nowMs,
-      };
+      });
     });
-  for (const batch of chunk(rows, rowsPerStatement(tx, 31))) {
-    // The guard keeps a concurrent writer (another replica, a webhook) from being overtaken by an older version.
-    const written: Array<{ issue_id: unknown }> = await tx(T.issues)
-      .insert(batch)
-      .onConflict(['instance', 'issue_id'])
-      .merge(ISSUE_MERGE_COLUMNS)
-      .where(`${T.issues}.updated_ms`, '<=', tx.ref('excluded.updated_ms'))
-      .returning('issue_id');
-    for (const row of written) page.won.add(idOf(row.issue_id));
-  }
+  // The guard keeps a concurrent writer (another replica, a webhook) from being overtaken by an older version.
+  const written = await bulkWrite(
+    tx,
+    ISSUES,
+    rows,
+    { key: ['instance', 'issue_id'], merge: ISSUE_MERGE_COLUMNS, where: '$table.updated_ms <= excluded.updated_ms' },
+    'issue_id',
+  );
+  for (const id of written) page.won.add(idOf(id));
 };
 
 /** Rows not rewritten (unchanged, stale) may still have gained histories: keeps their totals true. */
@@ -271,30 +299,19 @@ export const replaceLinks: PageStep = async page => {
   }
   const linkRows = versions.flatMap(({ issue, links }) => {
     const byId = new Map(links.map(link => [link.linkId, link]));
-    return [...byId.values()].map(link => ({
-      instance,
-      issue_id: issue.issueId,
-      link_id: link.linkId,
-      link_type: link.linkType,
-      direction: link.direction,
-      description: link.description,
-      other_issue_id: link.otherIssueId,
-      other_issue_key: link.otherIssueKey,
-    }));
+    return [...byId.values()].map(link => [
+      instance, issue.issueId, link.linkId, link.linkType, link.direction, link.description, link.otherIssueId, link.otherIssueKey,
+    ]);
   });
-  for (const batch of chunk(linkRows, rowsPerStatement(tx, 8))) {
-    await tx(T.links).insert(batch);
-  }
+  await bulkWrite(tx, LINKS, linkRows);
 };
 
 /** Every version read by the sync, stale ones included, proves the sync still sees the issue. */
 export const claimScopes: PageStep = async page => {
   const { tx, syncId, instance, nowMs } = page;
   if (syncId === null || !page.issueIds.length) return;
-  const scopeRows = [...page.issueIds].sort(compareIds).map(issue_id => ({ sync_id: syncId, instance, issue_id, seen_ms: nowMs }));
-  for (const batch of chunk(scopeRows, rowsPerStatement(tx, 4))) {
-    await tx(T.scopes).insert(batch).onConflict(['sync_id', 'instance', 'issue_id']).merge(['seen_ms']);
-  }
+  const scopeRows = [...page.issueIds].sort(compareIds).map(issueId => [syncId, instance, issueId, nowMs]);
+  await bulkWrite(tx, SCOPES, scopeRows, { key: ['sync_id', 'instance', 'issue_id'], merge: ['seen_ms'] });
 };
 
 /** The sync's checkpoint, committed with the data it covers. */

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { searchDocument } from '../../migrations/lib/searchText';
 import type {
   DeadLetterRecord,
   HistoryItemRecord,
@@ -13,6 +14,8 @@ import type {
 /** Table names of the data model (migrations/20261125000000_init.js). */
 export const T = {
   issues: 'jira_sync_issues',
+  /** SQLite only: the FTS5 index of `jira_sync_issues.search_words` (migrations/20261202030000_issue_text_search.js). */
+  issueSearch: 'jira_sync_issue_search',
   scopes: 'jira_sync_issue_scopes',
   histories: 'jira_sync_histories',
   items: 'jira_sync_history_items',
@@ -71,6 +74,7 @@ export function issueToRow(issue: IssueRecord): Row {
     status_category: issue.statusCategory,
     priority: issue.priority,
     summary: issue.summary,
+    search_words: searchDocument(issue.summary),
     assignee_account_id: issue.assigneeAccountId,
     assignee_name: issue.assigneeName,
     reporter_account_id: issue.reporterAccountId,
