@@ -51,7 +51,8 @@ export function IssueTable(props: {
         </Link>
       ),
     },
-    { title: 'Summary', field: 'summary', sorting: false, render: issue => issue.summary ?? '' },
+    // The summary takes the room the short columns leave, so it wraps only when it must.
+    { title: 'Summary', field: 'summary', sorting: false, width: '50%', render: issue => issue.summary ?? '' },
     { title: 'Type', field: 'issueType', sorting: false, cellStyle: { whiteSpace: 'nowrap' }, render: issue => issue.issueType ?? '' },
     {
       title: 'Status',
