@@ -5,7 +5,7 @@
  * run. See bench/README.md.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import knexFactory, { type Knex } from 'knex';
@@ -176,7 +176,7 @@ interface DbResult {
   db: Db;
   issues: number;
   fillSeconds: number;
-  questions: Array<{ name: string; api: Stats; jira: Stats; speedup: number; targetMet: boolean }>;
+  questions: Array<{ name: string; api: Stats; jira: Stats; speedup: number; targetMet: boolean; loadAverage: { before: number; after: number } }>;
 }
 
 async function measure(db: Db, sim: JiraSimulator, options: Options): Promise<DbResult> {
@@ -236,6 +236,7 @@ async function measure(db: Db, sim: JiraSimulator, options: Options): Promise<Db
     for (const question of questions(sim, entityName)) {
       for (let i = 0; i < 20; i++) await timed(() => api(question.apiPath(i))); // warm-up: JIT, caches, prepared plans
       const apiSamples: number[] = [];
+      const loadBefore = loadavg()[0];
       for (let i = 0; i < options.requests; i++) apiSamples.push(await timed(() => api(question.apiPath(i))));
       // Jira at the latency model: fewer samples, each costs at least the fixed latency.
       sim.latency.set(LATENCY);
@@ -250,6 +251,8 @@ async function measure(db: Db, sim: JiraSimulator, options: Options): Promise<Db
         jira: jiraStats,
         speedup: Math.round((jiraStats.p50 / apiStats.p50) * 10) / 10,
         targetMet: apiStats.p99 < TARGET_P99_MS,
+        // 1-minute load average before and after the question's samples: a p99 on a busy machine says little.
+        loadAverage: { before: loadBefore, after: loadavg()[0] },
       });
     }
     return { db, issues, fillSeconds: Math.round(fillSeconds * 10) / 10, questions: results };
@@ -263,11 +266,11 @@ async function measure(db: Db, sim: JiraSimulator, options: Options): Promise<Db
 
 function printResult(result: DbResult) {
   console.log(`\n${result.db}, ${result.issues.toLocaleString('en')} issues stored (p99 target < ${TARGET_P99_MS} ms)`);
-  console.log('  question                               API p50   p95   p99   max | Jira p50   p99 | Jira/API (p50) | target');
+  console.log('  question                               API p50   p95   p99   max | Jira p50   p99 | Jira/API (p50) | target  | load');
   for (const q of result.questions) {
     const cell = (v: number, w = 6) => v.toFixed(1).padStart(w);
     console.log(
-      `  ${q.name.padEnd(38)} ${cell(q.api.p50, 6)}${cell(q.api.p95)}${cell(q.api.p99)}${cell(q.api.max)} | ${cell(q.jira.p50, 7)}${cell(q.jira.p99)} | ${`${q.speedup}×`.padStart(14)} | ${q.targetMet ? 'met' : 'NOT met'}`,
+      `  ${q.name.padEnd(38)} ${cell(q.api.p50, 6)}${cell(q.api.p95)}${cell(q.api.p99)}${cell(q.api.max)} | ${cell(q.jira.p50, 7)}${cell(q.jira.p99)} | ${`${q.speedup}×`.padStart(14)} | ${(q.targetMet ? 'met' : 'NOT met').padEnd(7)} | ${q.loadAverage.before.toFixed(1)}/${q.loadAverage.after.toFixed(1)}`,
     );
   }
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { SyncDefinition } from '../spec/types';
 import { specHash } from '../spec';
-import type { ApiCounters, JiraClient } from '../jira/types';
+import type { ApiCounters, IssuePage, JiraClient } from '../jira/types';
 import { resolveFieldMappings } from '../jira/fields';
 import type { IssueVersion, ReprojectionStore, RunCounters, SyncStateRecord, SyncStateUpdate, SyncStore } from '../store/types';
 import { projectCustomFields, contentHashOf } from './transform';
@@ -61,6 +61,8 @@ export class SyncAbortedError extends Error {
 
 /** Pages read ahead of the one being written: a changelog batch (1000 issues, 10 pages) is fetched while the previous one is written. */
 const READ_AHEAD_PAGES = 10;
+/** Histories held in pages read ahead: a page of long-tail issues counts for what it weighs. */
+const READ_AHEAD_HISTORIES = 20_000;
 
 /** Deletions this small are never held back by the guard: the share test is meant for mass disappearance. */
 const GUARD_FREE_DELETIONS = 5;
@@ -276,7 +278,8 @@ export class SyncEngine {
       }
       return { syncId: sync.id, instance: sync.instance, resumePoint: checkpoint };
     };
-    for await (const page of readAhead(pages, READ_AHEAD_PAGES)) {
+    const weight = { weigh: (p: IssuePage) => p.issues.reduce((n, issue) => n + issue.histories.length + 1, 0), max: READ_AHEAD_HISTORIES };
+    for await (const page of readAhead(pages, READ_AHEAD_PAGES, weight)) {
       const { result } = await this.writer.write(context, page.issues, { checkpoint: advance });
       countWrite(counters, result, page.issues.length);
       progress.tick(counters.issuesRead);

@@ -35,6 +35,25 @@ describe('readAhead', () => {
     expect(log.closed).toBe(true);
   });
 
+  it('stops reading ahead once the queued items weigh the bound, always allowing one', async () => {
+    const { log, source } = countingSource(12);
+    const seen: number[] = [];
+    const aheadWhileBusy: number[] = [];
+    // Items weigh their value: 0..11; at most weight 10 is held ahead, whatever the depth.
+    for await (const item of readAhead(source, 100, { weigh: i => i, max: 10 })) {
+      seen.push(item);
+      await pause(5);
+      aheadWhileBusy.push(log.produced - seen.length);
+    }
+    expect(seen).toEqual([...Array(12).keys()]);
+    // Ahead of item k, items k+1.. are queued until their weight reaches 10: 4 (1+2+3+4), then fewer as items grow.
+    expect(aheadWhileBusy[0]).toBe(4);
+    expect(aheadWhileBusy.slice(6, 9)).toEqual([2, 2, 2]);
+    // An item that alone weighs the bound is still read ahead, but nothing after it.
+    expect(aheadWhileBusy.slice(9, 11)).toEqual([1, 1]);
+    expect(Math.max(...aheadWhileBusy)).toBe(4);
+  });
+
   it('hands on the items produced before a source failure, then the failure', async () => {
     const { source } = countingSource(10, { failAfter: 4 });
     const seen: number[] = [];
