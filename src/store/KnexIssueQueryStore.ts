@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { queryWords } from '../../migrations/lib/searchText';
+import { queryWords } from './searchText';
 import { connect, type StoreOptions } from './database';
 import {
   IDS_PER_STATEMENT,

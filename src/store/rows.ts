@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { searchDocument } from '../../migrations/lib/searchText';
+import { searchDocument } from './searchText';
 import type {
   DeadLetterRecord,
   HistoryItemRecord,
