@@ -16,6 +16,7 @@ import { KnexOpsStore } from '../store/KnexOpsStore';
 import { makeReadOnly } from '../store/database';
 import type { CompletenessCheckResult } from '../store/types';
 import { formatDifferences } from '../sync/compare';
+import { redactUrlCredentials } from '../lib/redactUrls';
 import { CompletenessCheck } from '../ops/CompletenessCheck';
 
 export interface CompareIo {
@@ -91,7 +92,9 @@ function report(sync: SyncDefinition, result: CompletenessCheckResult, io: Compa
 }
 
 /** `jira-sync compare ...` (argv without the command name). */
-export async function runCompare(argv: string[], io: CompareIo): Promise<number> {
+export async function runCompare(argv: string[], rawIo: CompareIo): Promise<number> {
+  // Whatever is printed (Jira errors, config problems) passes the URL redactor.
+  const io: CompareIo = { out: line => rawIo.out(redactUrlCredentials(line)), err: line => rawIo.err(redactUrlCredentials(line)) };
   const args = parseArgs(argv);
   if (typeof args === 'string') {
     io.err(args);
