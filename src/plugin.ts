@@ -3,7 +3,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { readJiraSyncConfig } from './config';
 import { loadSyncSpec } from './spec';
-import { KnexIssueQueryStore, KnexOAuthTokenStore, KnexSyncStore } from './store';
+import { KnexIssueQueryStore, KnexOAuthTokenStore, KnexSyncStore, probeWrite } from './store';
 import { createJiraClients } from './jira/clientRegistry';
 import { SyncEngine, SyncMetrics, WebhookProcessor, scheduleSyncs } from './sync';
 import {
@@ -69,7 +69,7 @@ export const jiraSyncPlugin = createBackendPlugin({
             webhookBodyLimitBytes: settings.webhooks.maxBodyBytes,
             webhookConcurrency: { maxInFlight: settings.webhooks.maxConcurrent, maxQueued: settings.webhooks.maxQueued },
             taskStates: createSchedulerTaskStateReader({ discovery, auth }),
-            checkDatabase: async () => (await database.getClient()).raw('select 1'),
+            checkDatabase: async () => probeWrite(await database.getClient()),
             healthFacts: ops.healthFacts,
           }),
         );

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createServer, type Socket } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -10,6 +11,8 @@ import type { SyncDefinition } from '../spec/types';
 import { startHarness, type Harness } from '../../test/support/harness';
 import { runCli } from '.';
 import { migrationsDirectory } from '../store/database';
+import { WebhookProcessor } from '../sync';
+import { mockServices } from '@backstage/backend-test-utils';
 
 jest.setTimeout(120_000);
 
@@ -134,6 +137,87 @@ describe.each(['SQLITE_3', 'POSTGRES_15'] as const)('jira-sync compare against t
       expect(failed.stdout).toContain(`${drifted.key} [field] labels:`);
     });
   }
+});
+
+/** A Jira that accepts connections and never answers; `reached` resolves on the first request's connection. */
+async function startSilentJira() {
+  const sockets: Socket[] = [];
+  let reached!: () => void;
+  const firstConnection = new Promise<void>(resolve => (reached = resolve));
+  const server = createServer(socket => {
+    sockets.push(socket);
+    reached();
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    firstConnection,
+    async close() {
+      sockets.forEach(s => s.destroy());
+      await new Promise(resolve => server.close(resolve));
+    },
+  };
+}
+
+describe.each(['SQLITE_3', 'POSTGRES_15'] as const)('jira-sync compare next to a running backend on %s', kind => {
+  it('holds no transaction while it waits on Jira: the backend\'s syncs and webhooks keep writing, before and after', async () => {
+    const db = await openDatabase(kind);
+    const knex = db.knex;
+    // A writer that waits this long for a lock fails; the old compare held its lock for the whole Jira wait.
+    if (kind === 'SQLITE_3') await knex.raw('PRAGMA busy_timeout = 1000');
+    const h = await startHarness(knex, { seed: 931, projects: 1, issues: 40, historyShape: 'small' });
+    const jira = await startSilentJira();
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'jira-sync-compare-live-'));
+      const specPath = join(dir, 'spec.yaml');
+      writeFileSync(specPath, `syncs:\n  - id: alpha\n    instance: sim\n    projects: [${h.sim.data.projects().join(', ')}]\n    strategy: incremental\n`);
+      const configPath = join(dir, 'app-config.yaml');
+      writeFileSync(
+        configPath,
+        JSON.stringify({
+          backend: { database: db.database },
+          jiraSync: {
+            instances: [{ name: 'sim', baseUrl: jira.url, rateLimit: { maxAttempts: 1, requestTimeout: { minutes: 2 } }, auth: { type: 'basic', email: 'a@b', apiToken: 'token-never-used' } }],
+            spec: { path: specPath },
+          },
+        }),
+      );
+      const [sync] = (await loadSyncSpec({ path: specPath })).syncs;
+      expect((await h.engine.run(sync)).outcome).toBe('succeeded');
+
+      const comparing = run('compare', '--config', configPath);
+      await jira.firstConnection; // compare has read the database and now waits on Jira
+
+      if (kind === 'POSTGRES_15') {
+        const open = await knex.raw(`select count(*) as n from pg_stat_activity where datname = current_database() and state like 'idle in transaction%'`);
+        expect(Number(open.rows[0].n)).toBe(0);
+      }
+      const [first, second] = h.sim.data.all();
+      h.sim.data.updateIssue(first.key, { summary: 'changed while compare waits' });
+      const during = await h.engine.run(sync);
+      expect(during).toMatchObject({ outcome: 'succeeded', issuesUpdated: 1 });
+
+      const webhooks = new WebhookProcessor({ store: h.store, clientFor: () => h.client, syncs: [{ ...sync, strategy: 'webhook' }], logger: mockServices.logger.mock() });
+      const edited = h.sim.data.updateIssue(second.key, { summary: 'edited, announced by a webhook' });
+      const payload = { webhookEvent: 'jira:issue_updated', timestamp: Date.now(), issue: { id: String(second.id), key: second.key, fields: { updated: edited.fields.updated } } };
+      expect(await webhooks.handle('sim', Buffer.from(JSON.stringify(payload)), payload)).toBe('applied');
+
+      await jira.close();
+      const compared = await comparing;
+      expect(compared.code).toBe(2);
+      expect(compared.err).not.toMatch(/SQLITE_BUSY|transaction/i);
+
+      // The backend's connection is usable afterwards: no write is stuck behind a failed COMMIT.
+      h.sim.data.updateIssue(first.key, { summary: 'changed after compare' });
+      expect(await h.engine.run(sync)).toMatchObject({ outcome: 'succeeded', issuesUpdated: 1 });
+      expect(await h.differences(sync)).toBe('no differences');
+    } finally {
+      await jira.close().catch(() => undefined);
+      await h.close();
+      if (kind === 'SQLITE_3') await knex.destroy();
+    }
+  });
 });
 
 describe('jira-sync compare command line', () => {

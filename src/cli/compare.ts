@@ -2,7 +2,6 @@
  * `jira-sync compare`: the completeness check, run by an operator against the configured database
  * and Jira, read-only. Exit 0 when the copy equals Jira, 1 on differences, 2 when it cannot compare.
  */
-import type { Knex } from 'knex';
 import type { Config } from '@backstage/config';
 import type { LifecycleService, LoggerService } from '@backstage/backend-plugin-api';
 import { DatabaseManager } from '@backstage/backend-defaults/database';
@@ -14,9 +13,10 @@ import { createJiraClients } from '../jira/clientRegistry';
 import { KnexSyncStore } from '../store/KnexSyncStore';
 import { KnexIssueSnapshotReader } from '../store/KnexIssueSnapshotReader';
 import { KnexOpsStore } from '../store/KnexOpsStore';
-import { isSqlite } from '../store/rows';
+import { makeReadOnly } from '../store/database';
 import type { CompletenessCheckResult } from '../store/types';
 import { formatDifferences } from '../sync/compare';
+import { redactUrlCredentials } from '../lib/redactUrls';
 import { CompletenessCheck } from '../ops/CompletenessCheck';
 
 export interface CompareIo {
@@ -70,22 +70,6 @@ function stderrLogger(io: CompareIo): LoggerService {
 const silentLogger: LoggerService = { error() {}, warn() {}, info() {}, debug() {}, child: () => silentLogger };
 const noLifecycle: LifecycleService = { addStartupHook() {}, addShutdownHook() {} };
 
-/**
- * Runs `body` in a transaction that can only read and is always rolled back: PostgreSQL refuses
- * writes in a READ ONLY transaction, SQLite with `query_only`.
- */
-async function readOnly<T>(knex: Knex, body: (trx: Knex) => Promise<T>): Promise<T> {
-  const sqlite = isSqlite(knex);
-  const trx = await knex.transaction({ readOnly: !sqlite });
-  try {
-    if (sqlite) await trx.raw('PRAGMA query_only = ON');
-    return await body(trx);
-  } finally {
-    if (sqlite) await trx.raw('PRAGMA query_only = OFF');
-    await trx.rollback();
-  }
-}
-
 function report(sync: SyncDefinition, result: CompletenessCheckResult, io: CompareIo): 'equal' | 'differs' | 'not compared' {
   io.out(`sync "${sync.id}" (instance ${sync.instance}):`);
   if (result.outcome === 'skipped') {
@@ -108,7 +92,9 @@ function report(sync: SyncDefinition, result: CompletenessCheckResult, io: Compa
 }
 
 /** `jira-sync compare ...` (argv without the command name). */
-export async function runCompare(argv: string[], io: CompareIo): Promise<number> {
+export async function runCompare(argv: string[], rawIo: CompareIo): Promise<number> {
+  // Whatever is printed (Jira errors, config problems) passes the URL redactor.
+  const io: CompareIo = { out: line => rawIo.out(redactUrlCredentials(line)), err: line => rawIo.err(redactUrlCredentials(line)) };
   const args = parseArgs(argv);
   if (typeof args === 'string') {
     io.err(args);
@@ -145,37 +131,37 @@ export async function runCompare(argv: string[], io: CompareIo): Promise<number>
   const logger = stderrLogger(io);
   const knex = await DatabaseManager.fromConfig(config).forPlugin(PLUGIN_ID, { logger, lifecycle: noLifecycle }).getClient();
   try {
-    return await readOnly(knex, async trx => {
-      if (!(await trx.schema.hasTable('jira_sync_issues'))) {
-        io.err('the configured database has no jira-sync tables: has the plugin run against it?');
+    // No transaction: every read is a statement of its own, so a writer (the running backend) waits
+    // at most one statement, never for the Jira calls in between. The connections refuse writes.
+    await makeReadOnly(knex);
+    if (!(await knex.schema.hasTable('jira_sync_issues'))) {
+      io.err('the configured database has no jira-sync tables: has the plugin run against it?');
+      return 2;
+    }
+    const clients = createJiraClients({ instances: settings.instances, logger });
+    const database = { getClient: async () => knex, migrations: { skip: true } };
+    const check = new CompletenessCheck({
+      syncStore: await KnexSyncStore.create({ database }),
+      opsStore: await KnexOpsStore.create({ database }),
+      reader: await KnexIssueSnapshotReader.create({ database }),
+      clientFor: clients.get,
+      logger: silentLogger,
+      sampleSize: args.sample ?? settings.ops.completeness.sampleSize,
+      repair: false,
+    });
+    const verdicts = new Set<ReturnType<typeof report>>();
+    for (const sync of syncs) {
+      try {
+        verdicts.add(report(sync, await check.inspect(sync, { logger: silentLogger }), io));
+      } catch (e) {
+        io.err(`sync "${sync.id}": cannot compare: ${(e as Error).message}`);
         return 2;
       }
-      const clients = createJiraClients({ instances: settings.instances, logger });
-      // The read-only transaction as the stores' database: never migrated, never written.
-      const database = { getClient: async () => trx, migrations: { skip: true } };
-      const check = new CompletenessCheck({
-        syncStore: await KnexSyncStore.create({ database }),
-        opsStore: await KnexOpsStore.create({ database }),
-        reader: await KnexIssueSnapshotReader.create({ database }),
-        clientFor: clients.get,
-        logger: silentLogger,
-        sampleSize: args.sample ?? settings.ops.completeness.sampleSize,
-        repair: false,
-      });
-      const verdicts = new Set<ReturnType<typeof report>>();
-      for (const sync of syncs) {
-        try {
-          verdicts.add(report(sync, await check.inspect(sync, { logger: silentLogger }), io));
-        } catch (e) {
-          io.err(`sync "${sync.id}": cannot compare: ${(e as Error).message}`);
-          return 2;
-        }
-      }
-      if (verdicts.has('differs')) io.out('differences found');
-      else if (verdicts.has('not compared')) io.out('not compared: a sync has no completed sweep yet');
-      else io.out('the copy equals Jira');
-      return verdicts.size === 1 && verdicts.has('equal') ? 0 : 1;
-    });
+    }
+    if (verdicts.has('differs')) io.out('differences found');
+    else if (verdicts.has('not compared')) io.out('not compared: a sync has no completed sweep yet');
+    else io.out('the copy equals Jira');
+    return verdicts.size === 1 && verdicts.has('equal') ? 0 : 1;
   } finally {
     await knex.destroy();
   }

@@ -56,6 +56,23 @@ describe('readJiraSyncConfig', () => {
     expect(() => read(jiraSync)).toThrow(message);
   });
 
+  it('refuses credentials in baseUrl, naming the key and never showing them', () => {
+    for (const baseUrl of ['http://user:hunter2-secret@jira.example.com', 'https://hunter2-secret@jira.example.com/']) {
+      let message = '';
+      try {
+        read({ instances: [instance(), instance({ name: 'other', baseUrl })], spec: { path: 'x' } });
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message).toBe(
+        'jiraSync config: jiraSync.instances[1].baseUrl must not contain credentials (user:password@); put them in jiraSync.instances[1].auth',
+      );
+    }
+    expect(() => read({ instances: [instance({ baseUrl: 'https://jira.example.com?token=hunter2-secret' })], spec: { path: 'x' } })).toThrow(
+      "jiraSync.instances[0].baseUrl must not have a query or fragment: 'https://jira.example.com/?...'",
+    );
+  });
+
   it('never puts a secret in an error message', () => {
     let message = '';
     try {

@@ -7,6 +7,7 @@ import { readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds } from '@backstage/types';
 import type { JiraAuthConfig, JiraInstanceConfig, WebhookConcurrency } from './types';
 import { JiraSyncConfigError } from './JiraSyncConfigError';
+import { redactUrlCredentials } from '../lib/redactUrls';
 import { positiveInteger, readOpsConfig, type OpsSettings } from './readOpsConfig';
 
 export { JiraSyncConfigError };
@@ -69,7 +70,14 @@ function readInstance(config: Config, index: number): JiraInstanceConfig {
   try {
     url = new URL(baseUrl);
   } catch {
-    throw new JiraSyncConfigError(`${at}.baseUrl is not a URL: '${baseUrl}'`);
+    throw new JiraSyncConfigError(`${at}.baseUrl is not a URL: '${redactUrlCredentials(baseUrl)}'`);
+  }
+  // The URL is shown in links, logs and errors: credentials in it would leak; they belong in auth.
+  if (url.username || url.password) {
+    throw new JiraSyncConfigError(`${at}.baseUrl must not contain credentials (user:password@); put them in ${at}.auth`);
+  }
+  if (url.search || url.hash) {
+    throw new JiraSyncConfigError(`${at}.baseUrl must not have a query or fragment: '${url.origin}${url.pathname}?...'`);
   }
   if (!/^https?:$/.test(url.protocol)) throw new JiraSyncConfigError(`${at}.baseUrl must be http(s): '${baseUrl}'`);
   const deployment = config.getOptionalString('deployment');

@@ -42,7 +42,7 @@ describe('GET /health', () => {
     });
     const res = await request(app).get('/health');
     expect(res.status).toBe(503);
-    expect(res.body.error).toMatchObject({ name: 'ServiceUnavailableError', message: 'the database does not answer' });
+    expect(res.body.error).toMatchObject({ name: 'ServiceUnavailableError', message: 'the database does not take writes' });
     expect(JSON.stringify(res.body)).not.toContain('hunter2');
     expect(logger.error).toHaveBeenCalled();
   });

@@ -60,7 +60,7 @@ export interface RouterOptions {
   taskStates?: SchedulerTaskStateReader;
   /** Health inputs from src/ops (rejected credentials, drift, alert thresholds). */
   healthFacts?: SyncStatusSources['healthFacts'];
-  /** A cheap query proving the database answers, for /health. */
+  /** A cheap write (rolled back) proving the database takes writes, for /health. */
   checkDatabase?: () => Promise<unknown>;
   now?: () => number;
 }
@@ -143,8 +143,8 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     try {
       await checkDatabase();
     } catch (e) {
-      logger.error(`health check: the database does not answer: ${(e as Error).message}`);
-      throw new ServiceUnavailableError('the database does not answer');
+      logger.error(`health check: the database does not take writes: ${(e as Error).message}`);
+      throw new ServiceUnavailableError('the database does not take writes');
     }
     res.json({ status: 'ok' });
   });

@@ -6,6 +6,7 @@ import type {
   LinkRecord,
   RunRecord,
 } from '../store/types';
+import { redactOptional } from '../lib/redactUrls';
 
 /** Store times are epoch milliseconds; the API speaks ISO 8601 in UTC. */
 export const isoOf = (ms: number): string => new Date(ms).toISOString();
@@ -93,7 +94,7 @@ export function serializeRun(run: RunRecord) {
     startedAt: isoOf(run.startedMs),
     endedAt: isoOrNull(run.endedMs),
     outcome: run.outcome,
-    error: run.error,
+    error: redactOptional(run.error),
     counters: {
       issuesRead: run.issuesRead,
       issuesInserted: run.issuesInserted,
@@ -117,7 +118,7 @@ export function serializeDeadLetter(deadLetter: DeadLetterRecord) {
   return {
     issueId: deadLetter.issueId,
     issueKey: deadLetter.issueKey,
-    error: deadLetter.error,
+    error: redactOptional(deadLetter.error),
     attempts: deadLetter.attempts,
     firstFailedAt: isoOf(deadLetter.firstFailedMs),
     lastFailedAt: isoOf(deadLetter.lastFailedMs),

@@ -54,15 +54,31 @@ function encodeCursor(value: unknown[]): string {
   return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 }
 
-function decodeCursor(cursor: string, tag: string, length: number): unknown[] {
+/** One position of a cursor: a check of the value this store wrote there. */
+type CursorPart = (value: unknown) => boolean;
+const epochMs: CursorPart = v => Number.isSafeInteger(v) && (v as number) >= 0;
+const numericId: CursorPart = v => typeof v === 'string' && /^\d{1,19}$/.test(v);
+const text = (maxLength: number): CursorPart => v => typeof v === 'string' && v.length <= maxLength;
+/** An issue key or instance name as stored (`string(255)` and `string(100)` columns). */
+const SORT_VALUE: Record<IssueSort, CursorPart> = { updated: epochMs, created: epochMs, key: text(255) };
+const MAX_CURSOR_LENGTH = 2048;
+
+/**
+ * The values of a cursor this store issued, or InvalidCursorError: the tag, the length and every
+ * value's type and size are checked, so nothing but a scalar of the expected type reaches the SQL.
+ */
+function decodeCursor(cursor: string, tag: string, parts: CursorPart[]): unknown[] {
   let value: unknown;
   try {
+    if (cursor.length > MAX_CURSOR_LENGTH) throw new InvalidCursorError();
     value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
     throw new InvalidCursorError();
   }
-  if (!Array.isArray(value) || value.length !== length || value[0] !== tag) throw new InvalidCursorError();
-  return value.slice(1);
+  if (!Array.isArray(value) || value.length !== parts.length + 1 || value[0] !== tag) throw new InvalidCursorError();
+  const values = value.slice(1);
+  if (!values.every((v, i) => parts[i](v))) throw new InvalidCursorError();
+  return values;
 }
 
 /** Escapes LIKE wildcards for `ESCAPE '\'`, which both engines honour. */
@@ -159,7 +175,7 @@ export class KnexIssueQueryStore implements IssueQueryStore {
     const query = this.filtered(filter).select(ISSUE_LIST_COLUMNS);
     if (page.cursor) {
       // Keyset pagination on (sort value, instance, issue id): stable while rows are inserted.
-      const [value, instance, issueId] = decodeCursor(page.cursor, `${sort}:${order}`, 4);
+      const [value, instance, issueId] = decodeCursor(page.cursor, `${sort}:${order}`, [SORT_VALUE[sort], text(100), numericId]);
       query.whereRaw(
         `(${sortColumn}, ${T.issues}.instance, ${T.issues}.issue_id) ${order === 'desc' ? '<' : '>'} (?, ?, ?)`,
         [value as any, instance as any, issueId as any],
@@ -201,7 +217,7 @@ export class KnexIssueQueryStore implements IssueQueryStore {
     const limit = clampLimit(page.limit);
     const query = this.knex(T.histories).where({ instance, issue_id: issueId });
     if (page.cursor) {
-      const [createdMs, historyId] = decodeCursor(page.cursor, 'history', 3);
+      const [createdMs, historyId] = decodeCursor(page.cursor, 'history', [epochMs, numericId]);
       query.whereRaw('(created_ms, history_id) > (?, ?)', [createdMs as any, historyId as any]);
     }
     const rows = await query.orderBy(['created_ms', 'history_id']).limit(limit + 1);

@@ -3,5 +3,5 @@ export { KnexIssueQueryStore, InvalidCursorError, DEFAULT_PAGE_LIMIT, MAX_PAGE_L
 export { KnexIssueSnapshotReader } from './KnexIssueSnapshotReader';
 export { KnexOpsStore } from './KnexOpsStore';
 export { KnexOAuthTokenStore } from './KnexOAuthTokenStore';
-export { connect, migrationsDirectory, type StoreOptions } from './database';
+export { connect, makeReadOnly, migrationsDirectory, probeWrite, type StoreOptions } from './database';
 export type * from './types';

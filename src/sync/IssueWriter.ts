@@ -2,6 +2,7 @@ import type { JiraIssue } from '../jira/types';
 import type { IssueVersion, PageWriteResult, SyncStore, SyncStateUpdate } from '../store/types';
 import type { RunContext } from './RunContext';
 import { IssueTransformError, toIssueVersion } from './transform';
+import { redactUrlCredentials } from '../lib/redactUrls';
 
 export interface IssueWriteOutcome {
   /** The versions handed to the store (every issue that transformed). */
@@ -46,7 +47,7 @@ export class IssueWriter {
           instance: sync.instance,
           issueId: String(issue.id),
           issueKey: issue.key,
-          error: e.message,
+          error: redactUrlCredentials(e.message),
           payload: issue,
           nowMs: now(),
         });

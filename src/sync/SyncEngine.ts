@@ -15,6 +15,7 @@ import { SyncMetrics } from './metrics';
 import { ProgressLog } from './ProgressLog';
 import { readAhead } from './readAhead';
 import { chunk } from '../lib/chunk';
+import { redactUrlCredentials } from '../lib/redactUrls';
 
 /** What a run's body gets: the sync, its counters and logger; the client unless the run calls no Jira. */
 interface RunScope {
@@ -126,7 +127,7 @@ export class SyncEngine {
     const [issue] = await context.client.getIssues([issueId], { fields: context.fetchFields, storedHistories: context.storedHistories });
     if (issue) {
       const { failed } = await this.writer.write(context, [issue]);
-      if (failed.length) return { outcome: 'still-failing', error: failed[0].error.message };
+      if (failed.length) return { outcome: 'still-failing', error: redactUrlCredentials(failed[0].error.message) };
     }
     await store.resolveDeadLetter({ syncId: sync.id, instance: sync.instance, issueId, nowMs: this.now() });
     return { outcome: issue ? 'stored' : 'not-found' };
@@ -197,7 +198,7 @@ export class SyncEngine {
       failure = e;
       // Aborted inside a Jira call (the scheduler's timeout), the error is the fetch's, not ours.
       outcome = e instanceof SyncAbortedError || signal?.aborted ? 'aborted' : 'failed';
-      error = (e as Error).message;
+      error = redactUrlCredentials((e as Error).message);
       logger[outcome === 'aborted' ? 'warn' : 'error'](`sync "${sync.id}" ${outcome}: ${error}`);
     }
     if (client && before) addApiDelta(counters, before, client.counters());
