@@ -232,6 +232,8 @@ export async function* completePages(
   let buffered: Pending[][] = [];
   let bufferedIssues = 0;
   let bulkWaiting = 0;
+  // The search's Jira time rides on the first page handed on, whichever raw page brought it.
+  let searchedAtJiraMs: number | undefined;
 
   const flush = async (): Promise<IssuePage[]> => {
     const pages = buffered;
@@ -239,10 +241,16 @@ export async function* completePages(
     bufferedIssues = 0;
     bulkWaiting = 0;
     await completeAll(pages.flat(), fetcher, options);
-    return pages.map(page => ({ issues: page.map(p => p.issue), isLast: false }));
+    const out: IssuePage[] = pages.map(page => ({ issues: page.map(p => p.issue), isLast: false }));
+    if (out.length && searchedAtJiraMs !== undefined) {
+      out[0].searchedAtJiraMs = searchedAtJiraMs;
+      searchedAtJiraMs = undefined;
+    }
+    return out;
   };
 
   for await (const raw of source) {
+    if (raw.searchedAtJiraMs !== undefined) searchedAtJiraMs = raw.searchedAtJiraMs;
     // Pages emptied by de-duplication carry nothing.
     if (!raw.issues.length && !raw.isLast) continue;
     const stored = options.storedHistories && raw.issues.length ? await options.storedHistories(raw.issues.map(i => String(i.id))) : undefined;

@@ -112,7 +112,6 @@ export function createJiraClient(options: CreateJiraClientOptions): JiraClient &
     deployment: () => catalogue.deployment(),
     timeZone: () => catalogue.timeZone(),
     fields: () => catalogue.fields(),
-    jqlDateAtOrBefore: epochMs => catalogue.jqlDateAtOrBefore(epochMs),
     searchIssues: request => search.searchIssues(request),
     searchIds: request => search.searchIds(request),
     approximateCount: jql => search.approximateCount(jql),

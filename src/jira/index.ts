@@ -11,6 +11,6 @@ export {
 } from './errors';
 export { IncompleteChangelogError } from './changelog';
 export { resolveFieldMappings, coerceFieldValue, parseLegacySprint, type ResolvedFieldMapping, type JiraSprint } from './fields';
-export { formatJqlDate, jqlDateAtOrBeforeIn, parseJiraTimestamp, zoneOffsetMinutes } from './time';
+export { formatJqlDate, jqlDateAtOrBeforeIn, jqlEpochMinute, parseJiraTime, parseJiraTimestamp, zoneOffsetMinutes } from './time';
 export { normalizeEndpoint } from './counters';
 export type * from './types';

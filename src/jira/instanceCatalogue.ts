@@ -2,7 +2,7 @@
  * What one Jira instance is, cached for the client: its deployment (configured or detected from
  * serverInfo), the searching user's time zone and the field catalogue. The zone and catalogue
  * rarely change, so a run re-reads them only when older than the TTL: a run that finds nothing
- * new costs one search call.
+ * new costs one search call. No JQL bound depends on the cached zone (bounds are epoch ms).
  */
 import { jqlDateAtOrBeforeIn } from './time';
 import type { JiraTransport } from './transport';
@@ -80,10 +80,6 @@ export class InstanceCatalogue {
 
   fields(): Promise<JiraField[]> {
     return this.catalogue.get();
-  }
-
-  async jqlDateAtOrBefore(epochMs: number): Promise<string> {
-    return jqlDateAtOrBeforeIn(epochMs, await this.timeZone());
   }
 
   /** At the start of a run: drops the zone and catalogue once they are older than the TTL. */

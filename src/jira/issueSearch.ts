@@ -41,9 +41,9 @@ export class IssueSearch {
       expandChangelog: deployment === 'datacenter' || this.embedChangelogs(search.jql),
       signal: search.signal,
       context: search.context,
+      stampJiraTime: true,
     };
-    const source: AsyncIterable<RawPage> =
-      deployment === 'cloud' ? searchCloud(transport, request) : searchDataCenter(transport, { ...request, timeZone: () => catalogue.timeZone() });
+    const source: AsyncIterable<RawPage> = deployment === 'cloud' ? searchCloud(transport, request) : searchDataCenter(transport, request);
     yield* completePages(source, new ChangelogFetcher(transport, await catalogue.apiBase()), changelogOptions(this.options.changelog, deployment, search));
   }
 
@@ -53,7 +53,7 @@ export class IssueSearch {
     const source =
       (await catalogue.deployment()) === 'cloud'
         ? searchCloud(transport, { ...request, pageSize: CLOUD_ID_PAGE_SIZE })
-        : searchDataCenter(transport, { ...request, pageSize: DC_ID_PAGE_SIZE, timeZone: () => catalogue.timeZone() });
+        : searchDataCenter(transport, { ...request, pageSize: DC_ID_PAGE_SIZE });
     for await (const page of source) if (page.issues.length) yield page.issues.map(issue => String(issue.id));
   }
 

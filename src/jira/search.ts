@@ -10,7 +10,8 @@
  */
 import type { JiraHistory } from './types';
 import type { JiraTransport } from './transport';
-import { jqlDateAtOrBeforeIn, parseJiraTimestamp } from './time';
+import { jiraTimeAt } from './serverClock';
+import { jqlEpochMinute, parseJiraTime } from './time';
 
 /** An issue as the search returns it, changelog possibly embedded and truncated. */
 export interface RawIssue {
@@ -23,6 +24,8 @@ export interface RawIssue {
 export interface RawPage {
   issues: RawIssue[];
   isLast: boolean;
+  /** First page only: a lower bound of Jira's clock when the search ran (see serverClock.ts). */
+  searchedAtJiraMs?: number;
 }
 
 export interface RawSearchRequest {
@@ -32,6 +35,8 @@ export interface RawSearchRequest {
   expandChangelog: boolean;
   signal?: AbortSignal;
   context?: string;
+  /** Stamp the first page with Jira's clock (`searchedAtJiraMs`); may cost a serverInfo call. */
+  stampJiraTime?: boolean;
 }
 
 /** Largest startAt an OpenSearch-backed Data Center accepts (`max_result_window`). */
@@ -62,9 +67,9 @@ export function splitOrderBy(jql: string): { where: string; orderBy?: string } {
 
 function updatedMsOf(issue: RawIssue): number | undefined {
   const updated = issue.fields?.updated;
-  if (typeof updated !== 'string') return undefined;
+  if (updated === undefined || updated === null) return undefined;
   try {
-    return parseJiraTimestamp(updated);
+    return parseJiraTime(updated);
   } catch {
     return undefined;
   }
@@ -103,8 +108,9 @@ export async function* searchCloud(transport: JiraTransport, request: RawSearchR
   const { orderBy } = splitOrderBy(request.jql);
   // Ordered by updated, an issue older than the page can come back only in a newer version: forget it.
   const byUpdated = !!orderBy && KEYSET_ORDER.test(orderBy);
-  for (;;) {
-    const response = await transport.request<CloudSearchResponse>('POST', '/rest/api/3/search/jql', {
+  for (let firstPage = true; ; firstPage = false) {
+    const sentAt = performance.now();
+    const timed = await transport.timedRequest<CloudSearchResponse>('POST', '/rest/api/3/search/jql', {
       body: {
         jql: request.jql,
         fields: request.fields,
@@ -115,28 +121,24 @@ export async function* searchCloud(transport: JiraTransport, request: RawSearchR
       signal: request.signal,
       context: request.context,
     });
+    const response = timed.body;
+    const stamp = firstPage && request.stampJiraTime ? { searchedAtJiraMs: await jiraTimeAt(transport, sentAt, timed, request) } : {};
     const issues = (response.issues ?? []).filter(issue => !delivered.isDuplicate(issue));
     issues.forEach(issue => delivered.mark(issue));
     const first = response.issues?.length ? updatedMsOf(response.issues[0]) : undefined;
     if (byUpdated && first !== undefined) delivered.forgetBefore(first - 3 * 3_600_000);
     const isLast = !response.nextPageToken || response.isLast === true;
-    yield { issues, isLast };
+    yield { issues, isLast, ...stamp };
     if (isLast) return;
     nextPageToken = response.nextPageToken;
   }
 }
 
-export interface DcSearchOptions extends RawSearchRequest {
-  /** The searching user's zone, to render the moving bound. */
-  timeZone: () => Promise<string>;
-}
-
-
 /**
  * Data Center paging by a moving `updated` bound (see the module comment). A query with another
  * ORDER BY falls back to offset paging and stops with a clear error at the result window.
  */
-export async function* searchDataCenter(transport: JiraTransport, request: DcSearchOptions): AsyncGenerator<RawPage> {
+export async function* searchDataCenter(transport: JiraTransport, request: RawSearchRequest): AsyncGenerator<RawPage> {
   const { where, orderBy } = splitOrderBy(request.jql);
   const keyset = !orderBy || KEYSET_ORDER.test(orderBy);
   const fields = keyset && !request.fields.includes('updated') ? [...request.fields, 'updated'] : request.fields;
@@ -145,10 +147,11 @@ export async function* searchDataCenter(transport: JiraTransport, request: DcSea
   let startAt = 0;
   let overlap = false;
 
-  for (;;) {
+  for (let first = true; ; first = false) {
     let jql = request.jql;
     if (keyset) {
-      const bound = boundMs === undefined ? '' : `updated >= "${jqlDateAtOrBeforeIn(boundMs, await request.timeZone())}"`;
+      // Epoch ms: no time zone can shift the bound.
+      const bound = boundMs === undefined ? '' : `updated >= ${jqlEpochMinute(boundMs)}`;
       const clauses = [where && `(${where})`, bound].filter(Boolean).join(' AND ');
       jql = `${clauses} ORDER BY updated ASC, key ASC`.trim();
     } else if (startAt >= DC_RESULT_WINDOW) {
@@ -156,7 +159,8 @@ export async function* searchDataCenter(transport: JiraTransport, request: DcSea
         `${request.context ? `${request.context}: ` : ''}cannot page past ${DC_RESULT_WINDOW} results of a Data Center search ordered by "${orderBy}"; order by updated to page by a moving bound`,
       );
     }
-    const response: DcSearchResponse = await transport.request<DcSearchResponse>('POST', '/rest/api/2/search', {
+    const sentAt = performance.now();
+    const timed = await transport.timedRequest<DcSearchResponse>('POST', '/rest/api/2/search', {
       body: {
         jql,
         startAt,
@@ -168,6 +172,8 @@ export async function* searchDataCenter(transport: JiraTransport, request: DcSea
       signal: request.signal,
       context: request.context,
     });
+    const response = timed.body;
+    const stamp = first && request.stampJiraTime ? { searchedAtJiraMs: await jiraTimeAt(transport, sentAt, timed, request) } : {};
     const page: RawIssue[] = response.issues ?? [];
     const total = response.total ?? 0;
     const fresh = page.filter(issue => !delivered.isDuplicate(issue));
@@ -176,14 +182,14 @@ export async function* searchDataCenter(transport: JiraTransport, request: DcSea
 
     if (!keyset) {
       startAt += page.length;
-      yield { issues: fresh, isLast: exhausted };
+      yield { issues: fresh, isLast: exhausted, ...stamp };
       if (exhausted) return;
       continue;
     }
 
     const lastUpdated = page.length ? updatedMsOf(page[page.length - 1]) : undefined;
     if (exhausted || lastUpdated === undefined) {
-      yield { issues: fresh, isLast: true };
+      yield { issues: fresh, isLast: true, ...stamp };
       return;
     }
     const boundMinute = Math.floor(lastUpdated / 60_000) * 60_000;
@@ -206,6 +212,6 @@ export async function* searchDataCenter(transport: JiraTransport, request: DcSea
         `${request.context ? `${request.context}: ` : ''}more than ${DC_RESULT_WINDOW} issues were updated within the minute ${new Date(boundMinute).toISOString()}; a Data Center search cannot page through them`,
       );
     }
-    yield { issues: fresh, isLast: false };
+    yield { issues: fresh, isLast: false, ...stamp };
   }
 }

@@ -32,6 +32,15 @@ export function formatJqlDate(epochMs: number, timeZone: string): string {
   return `${year}/${parts.month}/${parts.day} ${parts.hour}:${parts.minute}`;
 }
 
+/**
+ * A JQL date operand read the same in every time zone: an unquoted number is epoch milliseconds
+ * to Jira. Floored to the minute (the index keeps no seconds), so `>=` never skips a change.
+ */
+export function jqlEpochMinute(epochMs: number): string {
+  if (!Number.isFinite(epochMs)) throw new RangeError(`not a time: ${epochMs}`);
+  return String(Math.floor(epochMs / 60_000) * 60_000);
+}
+
 /** Offset of a zone at an instant, in minutes east of UTC (for messages and tests). */
 export function zoneOffsetMinutes(epochMs: number, timeZone: string): number {
   const floored = Math.floor(epochMs / 60_000) * 60_000;
@@ -67,6 +76,19 @@ export function parseJiraTimestamp(s: string): number {
     local -= sign * offsetMinutes * 60_000;
   }
   return local;
+}
+
+/**
+ * Epoch ms of a time as Jira may send it: a timestamp with an offset, or a number of epoch
+ * milliseconds (`changelog/bulkfetch` writes a history's `created` so). `what` names the value in errors.
+ */
+export function parseJiraTime(value: unknown, what = 'time'): number {
+  if (typeof value === 'number') {
+    if (Number.isFinite(value)) return value;
+    throw new RangeError(`${what} is not a time: ${value}`);
+  }
+  if (typeof value === 'string') return parseJiraTimestamp(value);
+  throw new RangeError(`${what} is not a Jira timestamp or epoch milliseconds: ${JSON.stringify(value) ?? String(value)}`);
 }
 
 /** Every instant a local `"yyyy/MM/dd HH:mm"` can mean in a zone (two in a DST fold, none in a gap). */

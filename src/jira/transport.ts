@@ -48,8 +48,25 @@ export interface RequestOptions {
 }
 
 type Attempt =
-  | { kind: 'response'; status: number; headers: Headers; text: string; bytes: number }
+  | { kind: 'response'; status: number; headers: Headers; text: string; bytes: number; roundTripMs: number }
   | { kind: 'failure'; label: string; detail: string; bytes: number };
+
+/** A parsed response and when Jira's clock said the request was sent (see `jiraTimeAtSend`). */
+export interface TimedResponse<T> {
+  body: T;
+  /**
+   * A lower bound of Jira's clock when the request was sent: the response's `Date` header (whole
+   * seconds, stamped after the request arrived) less the round trip. Undefined without a `Date`.
+   */
+  jiraSentMs?: number;
+}
+
+/** `Date` (RFC 9110, whole seconds) less the round trip: never later than Jira's clock when the request left. */
+export function jiraTimeAtSend(dateHeader: string | null, roundTripMs: number): number | undefined {
+  if (!dateHeader) return undefined;
+  const dateMs = Date.parse(dateHeader);
+  return Number.isFinite(dateMs) ? dateMs - Math.ceil(roundTripMs) : undefined;
+}
 
 const RETRYABLE_STATUS = new Set([408, 500, 502, 503, 504, 520, 521, 522, 523, 524]);
 
@@ -86,6 +103,11 @@ export class JiraTransport {
 
   /** Sends a request and returns its parsed JSON body; throws a typed error otherwise. */
   async request<T>(method: 'GET' | 'POST', path: string, options: RequestOptions = {}): Promise<T> {
+    return (await this.timedRequest<T>(method, path, options)).body;
+  }
+
+  /** As `request`, with Jira's clock when the (successful) request was sent. */
+  async timedRequest<T>(method: 'GET' | 'POST', path: string, options: RequestOptions = {}): Promise<TimedResponse<T>> {
     const { instance, breaker, limiter, counters, credentials, logger, maxAttempts } = this.options;
     const endpoint = normalizeEndpoint(method, path);
     const prefix = options.context ? `${options.context}: ` : '';
@@ -137,7 +159,7 @@ export class JiraTransport {
         this.noteNearLimit(headers);
         if (parsed?.ok) {
           breaker.onSuccess();
-          return parsed.value;
+          return { body: parsed.value, jiraSentMs: jiraTimeAtSend(headers.get('date'), attempt.roundTripMs) };
         } else if (status === 429) {
           breaker.onNeutral();
           rateLimitWaits++;
@@ -228,6 +250,8 @@ export class JiraTransport {
   private async send(method: string, url: string, authorization: string, options: RequestOptions): Promise<Attempt> {
     const timeout = AbortSignal.timeout(this.options.requestTimeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+    // Monotonic: a step of the wall clock cannot shrink the round trip.
+    const sentAt = performance.now();
     try {
       const response = await fetch(url, {
         method,
@@ -247,7 +271,8 @@ export class JiraTransport {
         // Headers came, the body broke off: a truncated response.
         return { kind: 'failure', label: 'truncated', detail: `HTTP ${response.status}, body cut off (${failureLabel(e).detail})`, bytes: 0 };
       }
-      return { kind: 'response', status: response.status, headers: response.headers, text: buffer.toString('utf8'), bytes: buffer.length };
+      const roundTripMs = performance.now() - sentAt;
+      return { kind: 'response', status: response.status, headers: response.headers, text: buffer.toString('utf8'), bytes: buffer.length, roundTripMs };
     } catch (e) {
       // The caller's abort stops at once, without a retry.
       if (options.signal?.aborted) throw options.signal.reason;

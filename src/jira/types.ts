@@ -73,6 +73,11 @@ export interface SearchOptions {
 export interface IssuePage {
   issues: JiraIssue[];
   isLast: boolean;
+  /**
+   * First page of a search only: a lower bound of Jira's own clock when the search ran, from the
+   * response's `Date` header (or serverInfo). A sweep anchors the next one's overlap to it.
+   */
+  searchedAtJiraMs?: number;
 }
 
 /** Per-call counters, summed per run. */
@@ -84,10 +89,13 @@ export interface ApiCounters {
   byEndpoint: Record<string, { calls: number; bytes: number; statuses: Record<string, number> }>;
 }
 
-export interface JiraClient extends JqlDateRenderer {
+export interface JiraClient {
   readonly instance: string;
   deployment(): Promise<JiraDeployment>;
-  /** The searching user's IANA time zone, used to render JQL dates. */
+  /**
+   * The searching user's IANA time zone (`myself`), cached like the field catalogue. JQL bounds
+   * never depend on it: they are epoch milliseconds (`jqlEpochMinute`).
+   */
   timeZone(): Promise<string>;
   fields(): Promise<JiraField[]>;
   /** Pages of complete issues for a JQL query; memory stays flat. */
@@ -103,10 +111,4 @@ export interface JiraClient extends JqlDateRenderer {
   beginRun?(): void;
   /** The instance's circuit breaker, for health reporting. */
   breakerState?(): 'closed' | 'open' | 'half-open';
-}
-
-/** Renders JQL date bounds in the searching user's time zone (part of the client because it needs `myself`). */
-export interface JqlDateRenderer {
-  /** `"yyyy/MM/dd HH:mm"` in the user's zone, floored to the minute, so `>=` never skips a change. */
-  jqlDateAtOrBefore(epochMs: number): Promise<string>;
 }

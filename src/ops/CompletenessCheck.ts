@@ -2,6 +2,7 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { SyncDefinition } from '../spec/types';
 import type { JiraClient, JiraIssue } from '../jira/types';
 import { REQUIRED_FIELDS } from '../jira/client';
+import { jqlEpochMinute } from '../jira/time';
 import type {
   CompletenessCheckResult,
   CompletenessCount,
@@ -156,7 +157,7 @@ export class CompletenessCheck {
    */
   private async counts(sync: SyncDefinition, client: JiraClient, lastSweepStartedMs: number): Promise<CompletenessCount[]> {
     const cutoffMs = Math.floor(lastSweepStartedMs / MINUTE_MS) * MINUTE_MS;
-    const cutoff = quote(await client.jqlDateAtOrBefore(cutoffMs));
+    const cutoff = jqlEpochMinute(cutoffMs);
     const scope = scopeJql(sync);
     const stored = await this.options.opsStore.countScopeIssuesByProject({ syncId: sync.id, instance: sync.instance, createdBeforeMs: cutoffMs });
     const projects = sync.projects.length ? sync.projects : ['*'];

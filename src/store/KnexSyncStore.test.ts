@@ -453,6 +453,7 @@ describe.each(databases.eachSupportedId())('KnexSyncStore on %p', databaseId => 
       fieldsHash: null,
       fetchedFields: ['summary', 'status'],
       scopeJql: 'project = ABC',
+      lastSweepJiraStartMs: null,
     });
   });
 

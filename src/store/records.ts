@@ -80,6 +80,8 @@ export interface SyncStateRecord {
   fetchedFields?: string[] | null;
   /** Scope JQL of the last complete sweep: when it changes, the next run is a full one. */
   scopeJql?: string | null;
+  /** Jira's clock when the last complete sweep's first search ran: the next incremental sweep starts its overlap before it. */
+  lastSweepJiraStartMs?: number | null;
 }
 
 /** A change to a sync's state: only the given fields change. */

@@ -191,6 +191,7 @@ export function stateFromRow(row: Row): SyncStateRecord {
     fieldsHash: row.fields_hash ?? null,
     fetchedFields: parseJson<string[] | null>(row.fetched_fields, null),
     scopeJql: row.scope_jql ?? null,
+    lastSweepJiraStartMs: msOrNull(row.last_sweep_jira_start_ms),
   };
 }
 

@@ -11,6 +11,7 @@ const STATE_COLUMNS: Array<[keyof SyncStateRecord, string, (v: any) => unknown]>
   ['fieldsHash', 'fields_hash', v => v],
   ['fetchedFields', 'fetched_fields', jsonOrNull],
   ['scopeJql', 'scope_jql', v => v],
+  ['lastSweepJiraStartMs', 'last_sweep_jira_start_ms', v => v],
 ];
 
 /** Writes the given fields of a sync's state; a partial state never clears the others. */

@@ -14,6 +14,11 @@ export interface SweepCheckpoint {
   fromMs: number | null;
   reconcile: boolean;
   runStartedMs: number;
+  /**
+   * Jira's clock when the sweep's first search ran (`searchedAtJiraMs`), kept across a resume:
+   * every edit after it is the next sweep's to read. Absent in checkpoints stored before.
+   */
+  jiraStartedMs?: number | null;
 }
 
 /** A sweep of Jira: a new one, or the rest of a checkpointed one. */
@@ -48,4 +53,14 @@ export function planSweep(sync: Pick<SyncDefinition, 'strategy'>, state: SyncSta
   if (resumeFrom) return { kind: resumeFrom.mode, resumeFrom };
   const full = !state || state.watermarkMs === null || sync.strategy === 'full' || state.specHash !== specHash || scopeChanged;
   return { kind: full ? 'full' : 'incremental', resumeFrom: null };
+}
+
+/**
+ * The lower bound of an incremental sweep: the overlap (JQL minute precision, search index lag)
+ * before Jira's clock at the previous sweep's first search, so a run after a quiet spell reads
+ * nothing again. State saved before that time was kept falls back to the newest stored `updated`.
+ */
+export function incrementalFromMs(state: Pick<SyncStateRecord, 'watermarkMs' | 'lastSweepJiraStartMs'>, overlapMs: number): number | null {
+  const anchor = state.lastSweepJiraStartMs ?? state.watermarkMs;
+  return anchor === null || anchor === undefined ? null : anchor - overlapMs;
 }

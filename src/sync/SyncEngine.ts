@@ -9,7 +9,7 @@ import { projectCustomFields, contentHashOf } from './transform';
 import type { ResolvedFieldMapping } from './transform';
 import { createRunContext, emptyCounters, fetchFieldsOf, type RunContext } from './RunContext';
 import { IssueWriter, countWrite } from './IssueWriter';
-import { REPROJECT_PLAN, planSweep, runLabel, type RunPlan, type SweepCheckpoint, type SweepPlan } from './SweepPlan';
+import { REPROJECT_PLAN, incrementalFromMs, planSweep, runLabel, type RunPlan, type SweepCheckpoint, type SweepPlan } from './SweepPlan';
 import { scopeJql, sweepJql } from './jql';
 import { SyncMetrics } from './metrics';
 import { ProgressLog } from './ProgressLog';
@@ -248,12 +248,11 @@ export class SyncEngine {
     const checkpoint: SweepCheckpoint = resume ?? {
       mode,
       cursorMs: null,
-      fromMs: mode === 'incremental' && state?.watermarkMs !== null && state?.watermarkMs !== undefined ? state.watermarkMs - sync.overlapMs : null,
+      fromMs: mode === 'incremental' && state ? incrementalFromMs(state, sync.overlapMs) : null,
       reconcile: reconcileDue,
       runStartedMs: startedMs,
     };
-    const boundMs = checkpoint.cursorMs ?? checkpoint.fromMs;
-    const jql = sweepJql(scope, boundMs === null ? undefined : await client.jqlDateAtOrBefore(boundMs));
+    const jql = sweepJql(scope, checkpoint.cursorMs ?? checkpoint.fromMs);
 
     await this.retryDeadLetters(context);
 
@@ -281,6 +280,8 @@ export class SyncEngine {
     };
     const weight = { weigh: (p: IssuePage) => p.issues.reduce((n, issue) => n + issue.histories.length + 1, 0), max: READ_AHEAD_HISTORIES };
     for await (const page of readAhead(pages, READ_AHEAD_PAGES, weight)) {
+      // A resumed sweep keeps the Jira time of its first segment: edits since then are the next sweep's.
+      if (checkpoint.jiraStartedMs === undefined || checkpoint.jiraStartedMs === null) checkpoint.jiraStartedMs = page.searchedAtJiraMs ?? null;
       const { result } = await this.writer.write(context, page.issues, { checkpoint: advance });
       countWrite(counters, result, page.issues.length);
       progress.tick(counters.issuesRead);
@@ -297,6 +298,7 @@ export class SyncEngine {
       fieldsHash: fieldsHashOf(fetchFields),
       fetchedFields: fetchFields,
       scopeJql: scope,
+      lastSweepJiraStartMs: checkpoint.jiraStartedMs ?? null,
     };
     if (checkpoint.mode === 'full') endState.lastFullMs = checkpoint.runStartedMs;
     if (checkpoint.reconcile) endState.lastReconcileMs = this.now();

@@ -1,4 +1,5 @@
 import type { SyncDefinition } from '../spec/types';
+import { jqlEpochMinute } from '../jira/time';
 
 const quote = (value: string) => `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
@@ -17,8 +18,13 @@ export function scopeJql(sync: Pick<SyncDefinition, 'id' | 'projects' | 'jql'>):
   return clauses.join(' AND ');
 }
 
-/** The scope has no top-level OR (user JQL is parenthesised), so a bound can be ANDed on. Sweeps read in ascending `updated` order so a checkpoint is a single time that only moves forward. */
-export function sweepJql(scope: string, updatedFromJqlDate: string | undefined): string {
-  const bound = updatedFromJqlDate ? ` AND updated >= ${quote(updatedFromJqlDate)}` : '';
+/**
+ * The scope has no top-level OR (user JQL is parenthesised), so a bound can be ANDed on. Sweeps
+ * read in ascending `updated` order so a checkpoint is a single time that only moves forward. The
+ * bound is epoch ms, which Jira reads without the searching account's time zone (that can change
+ * between runs), floored to the minute.
+ */
+export function sweepJql(scope: string, updatedFromMs: number | null | undefined): string {
+  const bound = updatedFromMs === null || updatedFromMs === undefined ? '' : ` AND updated >= ${jqlEpochMinute(updatedFromMs)}`;
   return `${scope}${bound} ORDER BY updated ASC, key ASC`;
 }

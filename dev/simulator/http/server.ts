@@ -108,6 +108,8 @@ async function handle(state: SimulatorState, req: IncomingMessage, res: ServerRe
     'content-type': 'application/json;charset=UTF-8',
     'content-length': String(bytes),
     'x-arequestid': `sim-${state.requestLog.length + 1}`,
+    // Jira's clock, not this process's: clients anchor sweeps to it (whole seconds, as HTTP dates are).
+    date: new Date(state.clock.now()).toUTCString(),
     ...reply.headers,
   };
   log(reply.status, bytes);
