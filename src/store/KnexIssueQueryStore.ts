@@ -58,9 +58,9 @@ function encodeCursor(value: unknown[]): string {
 type CursorPart = (value: unknown) => boolean;
 const epochMs: CursorPart = v => Number.isSafeInteger(v) && (v as number) >= 0;
 const numericId: CursorPart = v => typeof v === 'string' && /^\d{1,19}$/.test(v);
-const text = (maxLength: number): CursorPart => v => typeof v === 'string' && v.length <= maxLength;
+const shortText = (maxLength: number): CursorPart => v => typeof v === 'string' && v.length <= maxLength;
 /** An issue key or instance name as stored (`string(255)` and `string(100)` columns). */
-const SORT_VALUE: Record<IssueSort, CursorPart> = { updated: epochMs, created: epochMs, key: text(255) };
+const SORT_VALUE: Record<IssueSort, CursorPart> = { updated: epochMs, created: epochMs, key: shortText(255) };
 const MAX_CURSOR_LENGTH = 2048;
 
 /**
@@ -175,7 +175,7 @@ export class KnexIssueQueryStore implements IssueQueryStore {
     const query = this.filtered(filter).select(ISSUE_LIST_COLUMNS);
     if (page.cursor) {
       // Keyset pagination on (sort value, instance, issue id): stable while rows are inserted.
-      const [value, instance, issueId] = decodeCursor(page.cursor, `${sort}:${order}`, [SORT_VALUE[sort], text(100), numericId]);
+      const [value, instance, issueId] = decodeCursor(page.cursor, `${sort}:${order}`, [SORT_VALUE[sort], shortText(100), numericId]);
       query.whereRaw(
         `(${sortColumn}, ${T.issues}.instance, ${T.issues}.issue_id) ${order === 'desc' ? '<' : '>'} (?, ?, ?)`,
         [value as any, instance as any, issueId as any],
