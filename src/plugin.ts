@@ -22,6 +22,7 @@ export const jiraSyncPlugin = createBackendPlugin({
       deps: {
         config: coreServices.rootConfig,
         logger: coreServices.logger,
+        auditor: coreServices.auditor,
         database: coreServices.database,
         scheduler: coreServices.scheduler,
         httpRouter: coreServices.httpRouter,
@@ -34,7 +35,7 @@ export const jiraSyncPlugin = createBackendPlugin({
         // Always resolvable (the ref has a default factory); without a notifications backend sends fail and alerts are only logged.
         notifications: notificationService,
       },
-      async init({ config, logger, database, scheduler, httpRouter, httpAuth, auth, discovery, permissions, permissionsRegistry, catalog, notifications }) {
+      async init({ config, logger, auditor, database, scheduler, httpRouter, httpAuth, auth, discovery, permissions, permissionsRegistry, catalog, notifications }) {
         // A broken config or spec stops the plugin here, before anything runs.
         const settings = readJiraSyncConfig(config);
         const spec = await loadSyncSpec(settings.spec, {
@@ -56,6 +57,7 @@ export const jiraSyncPlugin = createBackendPlugin({
         httpRouter.use(
           await createRouter({
             logger,
+            auditor,
             httpAuth,
             permissions,
             catalog,

@@ -657,6 +657,14 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
       expect(engine.retryDeadLetter).toHaveBeenCalledWith(expect.objectContaining({ id: 'acme-pay' }), '1999');
     });
 
+    it('answers an internal failure with a bare 500: no SQL, no stack', async () => {
+      engine.retryDeadLetter.mockRejectedValueOnce(new Error('insert into "jira_sync_dead_letters" ("attempts") values ($1) - SQLITE_CONSTRAINT'));
+      const res = await post('/syncs/acme-pay/dead-letters/1999/retry');
+      expect(res.status).toBe(500);
+      expect(res.body.error.message).toBe('internal error; the backend log has the details');
+      expect(JSON.stringify(res.body)).not.toMatch(/insert|jira_sync_|SQLITE|at .*\.ts/);
+    });
+
     it('does not retry what is not waiting', async () => {
       expect((await post('/syncs/acme-pay/dead-letters/1998/retry')).status).toBe(404); // resolved
       expect((await post('/syncs/acme-pay/dead-letters/424242/retry')).status).toBe(404);

@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import type express from 'express';
 import Router from 'express-promise-router';
 import type {
+  AuditorService,
   HttpAuthService,
   LoggerService,
   PermissionsService,
@@ -39,10 +41,13 @@ import { requirePermission } from './permissions';
 import type { SchedulerTaskStateReader } from './schedulerTaskStates';
 import { serializeDeadLetter, serializeHistory, serializeIssue, serializeIssueDetail, serializeRun } from './serialize';
 import { syncStatuses, type SyncStatusSources } from './syncStatus';
-import { createWebhookRouter, type WebhookHandler } from './webhookRoute';
+import { createWebhookRouter, type RefusedDelivery, type WebhookHandler } from './webhookRoute';
+import { redactUrlCredentials } from '../lib/redactUrls';
 
 export interface RouterOptions {
   logger: LoggerService;
+  /** Audit events for state-changing calls and refused webhook deliveries (the actor comes from the request). */
+  auditor?: AuditorService;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   catalog: Pick<CatalogService, 'getEntityByRef'>;
@@ -132,11 +137,46 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     return computeFlowMetrics({ issues, statusChanges, fromMs, toMs });
   };
 
+  /** Runs a state-changing call inside an audit event that records its outcome. */
+  const audited = async <T>(req: express.Request, eventId: string, meta: Record<string, string>, call: () => Promise<T>): Promise<T> => {
+    const event = await options.auditor?.createEvent({ eventId, severityLevel: 'medium', request: req, meta });
+    try {
+      const result = await call();
+      await event?.success();
+      return result;
+    } catch (e) {
+      await event?.fail({ error: e as Error });
+      throw e;
+    }
+  };
+
+  /** A signed delivery with a body the processor cannot read is kept as `rejected`; every refusal is audited. */
+  const onRefused = async (delivery: RefusedDelivery, req: express.Request) => {
+    if (delivery.status === 400) {
+      const body = (delivery.payload ?? {}) as { webhookEvent?: unknown; issue?: { id?: unknown } };
+      const issueId = body.issue?.id;
+      await syncStore.recordWebhookEvent({
+        instance: delivery.instance,
+        eventKey: createHash('sha256').update(delivery.rawBody).digest('hex'),
+        webhookEvent: typeof body.webhookEvent === 'string' && body.webhookEvent.length <= 64 ? body.webhookEvent : 'invalid',
+        issueId: typeof issueId === 'string' && /^\d{1,19}$/.test(issueId) ? issueId : null,
+        eventMs: null,
+        outcome: 'rejected',
+        nowMs: now(),
+      });
+    }
+    const event = await options.auditor?.createEvent({
+      eventId: 'webhook-refused', severityLevel: delivery.status === 401 ? 'high' : 'medium', request: req,
+      meta: { instance: delivery.instance.slice(0, 100), status: delivery.status },
+    });
+    await event?.fail({ error: new Error(delivery.reason) });
+  };
+
   const router = Router();
 
   // Before anything else: the webhook reads its raw body itself and authenticates by signature.
   router.use(
-    createWebhookRouter({ instances: options.instances, webhooks: options.webhooks, bodyLimitBytes: options.webhookBodyLimitBytes, concurrency: options.webhookConcurrency, logger }),
+    createWebhookRouter({ instances: options.instances, webhooks: options.webhooks, bodyLimitBytes: options.webhookBodyLimitBytes, concurrency: options.webhookConcurrency, logger, onRefused }),
   );
 
   router.get('/health', async (_req, res) => {
@@ -283,7 +323,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const credentials = await authorize(req, jiraSyncRunTriggerPermission);
     const sync = syncOf(req.params.syncId);
     // ConflictError (409) from the scheduler when the sync is running already.
-    await scheduler.triggerTask(syncTaskId(sync.id));
+    await audited(req, 'sync-trigger', { syncId: sync.id }, () => scheduler.triggerTask(syncTaskId(sync.id)));
     logger.info(`sync "${sync.id}" triggered by ${credentials.principal.type === 'user' ? credentials.principal.userEntityRef : credentials.principal.subject}`);
     res.status(202).json({ syncId: sync.id });
   });
@@ -306,9 +346,32 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     if (!waiting.some(d => d.issueId === issueId)) {
       throw new NotFoundError(`no dead letter waiting for issue ${issueId} in sync "${sync.id}"`);
     }
-    const result = await engine.retryDeadLetter(sync, issueId);
+    const result = await audited(req, 'dead-letter-retry', { syncId: sync.id, issueId }, () => engine.retryDeadLetter(sync, issueId));
     res.json({ outcome: result.outcome, ...(result.error !== undefined && { error: result.error }) });
   });
 
+  router.use(hideInternalErrors(logger));
   return router;
+}
+
+/** Errors the framework renders by name with a status below 500 or a deliberate 503: their messages are written for callers. */
+const CALLER_ERRORS = new Set([
+  'InputError', 'AuthenticationError', 'NotAllowedError', 'NotFoundError', 'ConflictError', 'NotModifiedError',
+  'ServiceUnavailableError', 'NotImplementedError', 'SpecError',
+]);
+
+/**
+ * Anything else (a database error carries its SQL, a driver error its stack) is logged here and
+ * answered as a bare 500, in every environment.
+ */
+function hideInternalErrors(logger: LoggerService): express.ErrorRequestHandler {
+  return (error, req, _res, next) => {
+    const status = Number(error?.statusCode ?? error?.status);
+    if (CALLER_ERRORS.has(error?.name) || (status >= 400 && status < 500)) {
+      next(error);
+      return;
+    }
+    logger.error(`${req.method} ${req.path} failed: ${redactUrlCredentials(String(error?.stack ?? error))}`);
+    next(new Error('internal error; the backend log has the details'));
+  };
 }

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import request from 'supertest';
 import type { Knex } from 'knex';
 import { TestDatabases, mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
@@ -82,6 +82,13 @@ describe.each(databases.eachSupportedId())('POST /webhook/{instance} on %p', dat
   let server: any;
   let backend: Awaited<ReturnType<typeof startTestBackend>>;
   const logs: string[] = [];
+  const audits: Array<{ eventId: string; meta?: unknown; outcome: string; error?: string }> = [];
+  const auditor = {
+    createEvent: async ({ eventId, meta }: { eventId: string; meta?: unknown }) => ({
+      success: async () => void audits.push({ eventId, meta, outcome: 'success' }),
+      fail: async ({ error }: { error: Error }) => void audits.push({ eventId, meta, outcome: 'fail', error: error.message }),
+    }),
+  };
   const jira = new Map<string, JiraIssue>();
   const jiraCalls: string[][] = [];
   const expectValid = createResponseValidator();
@@ -119,7 +126,7 @@ describe.each(databases.eachSupportedId())('POST /webhook/{instance} on %p', dat
             for (const policy of jiraSyncAuthPolicies) httpRouter.addAuthPolicy(policy);
             httpRouter.use(
               await createRouter({
-                logger, httpAuth, permissions,
+                logger, httpAuth, permissions, auditor,
                 catalog: { getEntityByRef: async () => undefined },
                 scheduler: { triggerTask: async () => {}, getScheduledTasks: async () => [] },
                 queryStore: await KnexIssueQueryStore.create(storeDatabase(knex)),
@@ -170,6 +177,43 @@ describe.each(databases.eachSupportedId())('POST /webhook/{instance} on %p', dat
       expect((await storedIssue('WEB-1')).status).toBe(404);
     });
 
+    it('answers an unknown instance exactly as a bad signature (instance names cannot be probed), and audits both', async () => {
+      audits.length = 0;
+      const unknown = await deliver('elsewhere', body, sign(body));
+      const badSignature = await deliver('acme', body, sign(body, 'guess'));
+      expect(unknown.status).toBe(401);
+      expect(unknown.body.error).toEqual(badSignature.body.error);
+      expect(audits).toEqual([
+        { eventId: 'webhook-refused', meta: { instance: 'elsewhere', status: 401 }, outcome: 'fail', error: 'unknown instance or no webhookSecret' },
+        { eventId: 'webhook-refused', meta: { instance: 'acme', status: 401 }, outcome: 'fail', error: 'missing or bad X-Hub-Signature' },
+      ]);
+    });
+
+    it.each([
+      ['fields.updated an object', { webhookEvent: 'jira:issue_updated', issue: { id: '7001', key: 'WEB-1', fields: { updated: { at: 1 } } } }, '"issue.fields.updated" must be a Jira timestamp string; got object'],
+      ['fields.updated a number', { webhookEvent: 'jira:issue_updated', issue: { id: '7001', key: 'WEB-1', fields: { updated: 1773830400000 } } }, '"issue.fields.updated" must be a Jira timestamp string; got number'],
+      ['fields.updated not a timestamp', { webhookEvent: 'jira:issue_updated', issue: { id: '7001', key: 'WEB-1', fields: { updated: 'yesterday' } } }, '"issue.fields.updated" must be a Jira timestamp'],
+      ['webhookEvent an object', { webhookEvent: { name: 'jira:issue_updated' }, issue: { id: '7001', key: 'WEB-1' } }, '"webhookEvent" must be a string of at most 64 characters; got object'],
+      ['issue a list', { webhookEvent: 'jira:issue_updated', issue: [1] }, '"issue" must be an object; got a list'],
+      ['issue.id an object', { webhookEvent: 'jira:issue_updated', issue: { id: { n: 1 }, key: 'WEB-1' } }, '"issue.id" must be a numeric Jira issue id; got object'],
+      ['issue.fields a string', { webhookEvent: 'jira:issue_updated', issue: { id: '7001', fields: 'x' } }, '"issue.fields" must be an object; got string'],
+      ['timestamp a string', { webhookEvent: 'jira:issue_updated', timestamp: 'now', issue: { id: '7001' } }, '"timestamp" must be a number (epoch milliseconds); got string'],
+      ['the body a list', [1, 2], '"(body)" must be a JSON object; got a list'],
+    ])('is 400 for a signed body with %s, recorded as rejected, never a 500', async (_case, payload, message) => {
+      const text = JSON.stringify(payload);
+      const before = await storedEvents();
+      const res = await deliver('acme', text);
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({ name: 'InputError' });
+      expect(res.body.error.message).toContain(message);
+      expectValid('/webhook/{instance}', 'post', 400, res.body);
+      expect(jiraCalls).toHaveLength(0);
+      expect(await storedEvents()).toBe(before + 1);
+      const [row] = await knex('jira_sync_webhook_events').where({ event_key: createHash('sha256').update(text).digest('hex') });
+      expect(row).toMatchObject({ instance: 'acme', outcome: 'rejected' });
+      await knex('jira_sync_webhook_events').where({ outcome: 'rejected' }).del();
+    });
+
     it('is 401 when the signed bytes were altered in transit', async () => {
       const res = await deliver('acme', body.replace('WEB-1', 'WEB-2'), sign(body));
       expect(res.status).toBe(401);
@@ -189,7 +233,9 @@ describe.each(databases.eachSupportedId())('POST /webhook/{instance} on %p', dat
       const res = await deliver('acme', '{"webhookEvent": ');
       expect(res.status).toBe(400);
       expectValid('/webhook/{instance}', 'post', 400, res.body);
-      expect(await storedEvents()).toBe(0);
+      // Signed, so kept as rejected; never processed.
+      expect(await knex('jira_sync_webhook_events').select('outcome', 'webhook_event')).toEqual([{ outcome: 'rejected', webhook_event: 'invalid' }]);
+      await knex('jira_sync_webhook_events').del();
     });
 
     it('never logs the secret or the signature', () => {
