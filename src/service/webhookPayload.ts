@@ -13,7 +13,11 @@ export interface WebhookPayload {
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const describe = (v: unknown) => (Array.isArray(v) ? 'a list' : v === null ? 'null' : typeof v);
+function describe(v: unknown): string {
+  if (Array.isArray(v)) return 'a list';
+  if (v === null) return 'null';
+  return typeof v;
+}
 
 /** The payload, typed, or the problem (`"issue.fields.updated" must be a string; got a number`). */
 export function checkWebhookPayload(payload: unknown): { payload: WebhookPayload } | { problem: string } {
