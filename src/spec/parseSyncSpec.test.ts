@@ -183,3 +183,33 @@ describe('1,000 generated broken specs', () => {
     expect(rejected).toBeGreaterThan(600);
   });
 });
+
+describe('spec limits (issue 17)', () => {
+  const sync = (extra: string) => `syncs:\n  - id: a\n    instance: acme-cloud\n    projects: [A]\n    strategy: full\n${extra}`;
+  const accepted = (text: string) => parseSyncSpec(text, 'spec.yaml', { instances });
+
+  it.each([
+    ['a zero frequency', '    schedule: { frequency: { minutes: 0 }, timeout: { minutes: 5 } }\n', 'syncs[0].schedule.frequency must be longer than zero'],
+    ['a zero timeout', '    schedule: { frequency: { minutes: 5 }, timeout: { seconds: 0 } }\n', 'syncs[0].schedule.timeout must be longer than zero'],
+    ['a cron minute of 61', "    schedule: { frequency: { cron: '61 * * * *' }, timeout: { minutes: 5 } }\n", "syncs[0].schedule.frequency.cron '61 * * * *' is not a cron expression"],
+    ['the alias __proto__', '    customFields:\n      __proto__: { id: customfield_10001, type: number }\n', 'syncs[0].customFields'],
+    ['the alias constructor', '    customFields:\n      constructor: { id: customfield_10001, type: number }\n', 'syncs[0].customFields'],
+  ])('refuses %s, located', (_case, extra, message) => {
+    expect(problemsOf(sync(extra)).join('\n')).toContain(message);
+  });
+
+  it('refuses a 10 MB jql and 100,000 syncs', () => {
+    expect(problemsOf(sync(`    jql: "${'a'.repeat(10_001)}"\n`)).join('\n')).toContain('syncs[0].jql');
+    const many = `syncs:\n${Array.from({ length: 1001 }, (_, i) => `  - { id: s${i}, instance: acme-cloud, projects: [A], strategy: full }`).join('\n')}\n`;
+    expect(problemsOf(many).join('\n')).toContain('syncs');
+  });
+
+  it('accepts ORDER BY words inside a quoted JQL string, still refuses the clause', () => {
+    expect(accepted(sync('    jql: \'summary ~ "order by"\'\n')).syncs[0].jql).toBe('summary ~ "order by"');
+    expect(problemsOf(sync('    jql: \'summary ~ "x" ORDER BY created\'\n')).join('\n')).toContain('must not contain ORDER BY');
+  });
+
+  it('accepts valid cron expressions the scheduler parses', () => {
+    expect(accepted(sync("    schedule: { frequency: { cron: '*/15 * * * *' }, timeout: { minutes: 5 } }\n")).syncs[0].schedule.frequency).toEqual({ cron: '*/15 * * * *' });
+  });
+});

@@ -9,6 +9,7 @@ import {
   type SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
+import { CronTime } from 'cron';
 import { durationToMilliseconds } from '@backstage/types';
 import schema from './sync-spec.schema.json';
 import { editDistance } from './editDistance';
@@ -23,6 +24,21 @@ const DEFAULT_OVERLAP = { minutes: 10 };
 const DEFAULT_RECONCILE_EVERY = { hours: 24 };
 const DEFAULT_PAGE_SIZE = 100;
 const CRON = /^([\d*\/,\-?LW#A-Za-z]+\s+){4,5}[\d*\/,\-?LW#A-Za-z]+$/;
+
+/** Checked by the `cron` package the scheduler itself parses cadences with: `61 * * * *` is refused here, not at start-up. */
+function cronExpressionProblem(cron: string): string | undefined {
+  const shape = `'${cron.slice(0, 200)}' is not a cron expression (5 or 6 fields such as '*/15 * * * *')`;
+  if (!CRON.test(cron.trim())) return shape;
+  try {
+    new CronTime(cron.trim());
+    return undefined;
+  } catch (e) {
+    return `${shape}: ${(e as Error).message}`;
+  }
+}
+
+/** JQL with its quoted strings emptied, so words inside them (`summary ~ "order by"`) are not read as clauses. */
+const withoutQuotedText = (jql: string) => jql.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, '""');
 
 export interface SpecOptions {
   /** Instance names from app-config; undefined skips the instance check (the CLI without --config). */
@@ -234,16 +250,31 @@ function checkAndResolve(data: unknown, source: string, locate: Locate, options:
 
   const schedule = (value: unknown, path: PathSegment[]) => {
     const cron = isRecord(value) && isRecord(value.frequency) ? value.frequency.cron : undefined;
-    if (typeof cron === 'string' && !CRON.test(cron.trim())) {
-      problem([...path, 'frequency', 'cron'], `'${cron}' is not a cron expression (5 or 6 fields such as '*/15 * * * *')`);
-      return undefined;
+    if (typeof cron === 'string') {
+      const cronProblem = cronExpressionProblem(cron);
+      if (cronProblem) {
+        problem([...path, 'frequency', 'cron'], cronProblem);
+        return undefined;
+      }
     }
+    let read: SchedulerServiceTaskScheduleDefinition;
     try {
-      return readSchedulerServiceTaskScheduleDefinitionFromConfig(new ConfigReader(value as never));
+      read = readSchedulerServiceTaskScheduleDefinitionFromConfig(new ConfigReader(value as never));
     } catch (e) {
       problem(path, `is not a valid schedule: ${(e as Error).message}`);
       return undefined;
     }
+    // A zero cadence would run the sync back to back; a zero timeout would abort every run at once.
+    const frequency = read.frequency as object;
+    if (!('cron' in frequency) && !('trigger' in frequency) && !(durationToMilliseconds(frequency as never) > 0)) {
+      problem([...path, 'frequency'], 'must be longer than zero');
+      return undefined;
+    }
+    if (!(durationToMilliseconds(read.timeout as never) > 0)) {
+      problem([...path, 'timeout'], 'must be longer than zero');
+      return undefined;
+    }
+    return read;
   };
   const duration = (value: unknown, fallback: unknown, path: PathSegment[]) => {
     try {
@@ -269,7 +300,7 @@ function checkAndResolve(data: unknown, source: string, locate: Locate, options:
       );
     }
     if (!raw.projects?.length && !raw.jql) problem(at(), 'needs projects, jql, or both');
-    if (typeof raw.jql === 'string' && /\border\s+by\b/i.test(raw.jql)) problem(at('jql'), 'must not contain ORDER BY: the sync orders by updated itself');
+    if (typeof raw.jql === 'string' && /\border\s+by\b/i.test(withoutQuotedText(raw.jql))) problem(at('jql'), 'must not contain ORDER BY: the sync orders by updated itself');
     const quoting = typeof raw.jql === 'string' ? jqlQuotingProblem(raw.jql) : undefined;
     if (quoting) problem(at('jql'), quoting);
 
