@@ -30,8 +30,9 @@ function cronExpressionProblem(cron: string): string | undefined {
   const shape = `'${cron.slice(0, 200)}' is not a cron expression (5 or 6 fields such as '*/15 * * * *')`;
   if (!CRON.test(cron.trim())) return shape;
   try {
-    new CronTime(cron.trim());
-    return undefined;
+    // CronTime's constructor is the parser: it throws on a field out of range.
+    const parsed = new CronTime(cron.trim());
+    return parsed.source ? undefined : shape;
   } catch (e) {
     return `${shape}: ${(e as Error).message}`;
   }
