@@ -128,27 +128,24 @@ export class KnexSyncStore implements SyncStore, ReprojectionStore {
   }
 
   async scopeIssueIds(syncId: string, instance: string): Promise<string[]> {
-    const rows = await this.knex(`${T.scopes} as s`)
-      .join(`${T.issues} as i`, function on() {
-        this.on('i.instance', 's.instance').andOn('i.issue_id', 's.issue_id');
-      })
-      .where({ 's.sync_id': syncId, 's.instance': instance })
-      .whereNull('i.deleted_ms')
-      .orderBy('s.issue_id')
-      .select('s.issue_id');
+    const rows = await this.liveScope(syncId, instance).select('s.issue_id');
     return rows.map(r => idOf(r.issue_id));
   }
 
   async scopeIssueProjects(syncId: string, instance: string): Promise<Map<string, string>> {
-    const rows = await this.knex(`${T.scopes} as s`)
+    const rows = await this.liveScope(syncId, instance).select('s.issue_id', 'i.project_key');
+    return new Map(rows.map(r => [idOf(r.issue_id), String(r.project_key)]));
+  }
+
+  /** The sync's scope rows joined to their issues that are not soft-deleted, in id order. */
+  private liveScope(syncId: string, instance: string) {
+    return this.knex(`${T.scopes} as s`)
       .join(`${T.issues} as i`, function on() {
         this.on('i.instance', 's.instance').andOn('i.issue_id', 's.issue_id');
       })
       .where({ 's.sync_id': syncId, 's.instance': instance })
       .whereNull('i.deleted_ms')
-      .orderBy('s.issue_id')
-      .select('s.issue_id', 'i.project_key');
-    return new Map(rows.map(r => [idOf(r.issue_id), String(r.project_key)]));
+      .orderBy('s.issue_id');
   }
 
   async syncsSeeing(instance: string, issueId: string): Promise<string[]> {
