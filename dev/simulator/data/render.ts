@@ -52,11 +52,8 @@ function richText(text: string | null, ctx: RenderContext) {
   return { type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text }] }] };
 }
 
-const userName = (accountId: string | null, ctx: RenderContext) => {
-  if (accountId === null) return null;
-  const user = USERS.find(u => u.accountId === accountId);
-  return user ? ctx.data.nameOf(user) : accountId;
-};
+/** Data Center change items hold the user key (stable since Jira 6's rename support), never the name. */
+const userKey = (accountId: string | null) => (accountId === null ? null : USERS.find(u => u.accountId === accountId)?.key ?? accountId);
 
 /**
  * A history as Jira renders it. `created` is a timestamp string, or epoch ms where the simulator
@@ -70,15 +67,15 @@ export function renderHistory(history: SimHistory, ctx: RenderContext, source: '
     author: renderUser(history.author, ctx),
     created: epoch ? history.createdMs : jiraTimestamp(history.createdMs, ctx.timeZone),
     items: history.items.map(item => {
-      // Data Center user fields record user names where Cloud records accountIds.
+      // Data Center user fields record user keys where Cloud records accountIds.
       const users = dc && (item.fieldId === 'assignee' || item.fieldId === 'reporter' || item.fieldId === CUSTOM_FIELDS.reviewer.id);
       return {
         field: item.field,
         fieldtype: item.fieldtype,
         ...(item.fieldId && !dc ? { fieldId: item.fieldId } : {}),
-        from: users ? userName(item.from, ctx) : item.from,
+        from: users ? userKey(item.from) : item.from,
         fromString: item.fromString,
-        to: users ? userName(item.to, ctx) : item.to,
+        to: users ? userKey(item.to) : item.to,
         toString: item.toString,
       };
     }),
