@@ -69,8 +69,11 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
   const engine = { retryDeadLetter: jest.fn() };
   const webhooks = { handle: jest.fn() };
   const getEntityByRef = jest.fn();
+  const decide = (requests: Array<{ permission: { name: string } }>) =>
+    requests.map(r => ({ result: denied.has(r.permission.name) ? AuthorizeResult.DENY : AuthorizeResult.ALLOW } as const));
   const permissionsMock = mockServices.permissions.mock({
-    authorize: async requests => requests.map(r => ({ result: denied.has(r.permission.name) ? AuthorizeResult.DENY : AuthorizeResult.ALLOW })),
+    authorize: async requests => decide(requests),
+    authorizeConditional: async requests => decide(requests),
   });
   const registered: string[] = [];
   const user = mockCredentials.user.header('user:default/ann');
@@ -158,7 +161,14 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
           async init(deps) {
             // A spy in front of the catalog, to see which credentials the router reads entities with.
             getEntityByRef.mockImplementation((ref, options) => deps.catalog.getEntityByRef(ref, options));
-            registerPermissions({ addPermissions: ps => { registered.push(...ps.map(p => p.name)); deps.permissionsRegistry.addPermissions(ps); } });
+            const queryStore = await KnexIssueQueryStore.create(storeDatabase(knex));
+            registerPermissions(
+              {
+                addPermissions: ps => { registered.push(...ps.map(p => p.name)); deps.permissionsRegistry.addPermissions(ps); },
+                addResourceType: type => { registered.push(...(type.permissions ?? []).map(p => p.name)); deps.permissionsRegistry.addResourceType(type); },
+              },
+              queryStore,
+            );
             for (const policy of jiraSyncAuthPolicies) deps.httpRouter.addAuthPolicy(policy);
             deps.httpRouter.use(
               await createRouter({
@@ -167,7 +177,7 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
                 permissions: deps.permissions,
                 catalog: { getEntityByRef },
                 scheduler,
-                queryStore: await KnexIssueQueryStore.create(storeDatabase(knex)),
+                queryStore,
                 syncStore: store,
                 syncs,
                 instances,
@@ -204,7 +214,7 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
 
   describe('authentication and permissions', () => {
     it('registers its permissions', () => {
-      expect(registered).toEqual(['jira-sync.issue.read', 'jira-sync.sync.read', 'jira-sync.sync.trigger', 'jira-sync.dead-letter.retry']);
+      expect([...registered].sort()).toEqual(['jira-sync.dead-letter.retry', 'jira-sync.issue.read', 'jira-sync.sync.read', 'jira-sync.sync.trigger']);
       expect(jiraSyncPermissions.map(p => p.attributes.action)).toEqual(['read', 'read', 'update', 'update']);
     });
 
