@@ -7,6 +7,7 @@
 export { jiraSyncPlugin, EntityJiraSyncCard } from './plugin';
 export type { EntityJiraSyncCardProps } from './components/EntityJiraSyncCard';
 export {
+  JIRA_COM_COMPONENTS_ANNOTATION,
   JIRA_COM_PROJECT_KEY_ANNOTATION,
   JIRA_COMPONENT_ANNOTATION,
   JIRA_LABEL_ANNOTATION,

@@ -289,7 +289,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     ]);
     res.json({
       entityRef,
-      selector: { projectKeys: selection.projectKeys, component: selection.component, label: selection.label },
+      selector: { projectKeys: selection.projectKeys, component: selection.component, components: selection.components, label: selection.label },
       counts,
       items: page.items.map(i => serializeIssue(i, baseUrls)),
       ...(page.nextCursor && { nextCursor: page.nextCursor }),

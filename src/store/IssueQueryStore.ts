@@ -41,6 +41,8 @@ export interface IssueFilter {
   label?: string;
   /** Exact element of the issue's component names. */
   component?: string;
+  /** Any of these is an exact element of the issue's component names (none given: no issue). */
+  components?: string[];
   /** A mapped custom field equals `value`, or holds it as an element when it is an array (compared as text). */
   customField?: { alias: string; value: string | number | boolean };
   updatedSinceMs?: number;

@@ -68,6 +68,13 @@ describe.each(databases.eachSupportedId())('KnexIssueQueryStore on %p', database
     expect(await listAll(query, { updatedSinceMs: BASE_MS + 30 * HOUR })).toEqual(['ABC-3', 'XYZ-4']);
     expect(await listAll(query, { component: 'API' })).toEqual(['ABC-1']);
     expect(await listAll(query, { component: 'API Gateway' })).toEqual(['ABC-2']);
+    // Any of several components (an entity's jira.com/components), each an exact element.
+    expect(await listAll(query, { instance: 'cloud', components: ['API', 'API Gateway'] })).toEqual(['ABC-1', 'ABC-2']);
+    expect(await listAll(query, { instance: 'cloud', components: ['API Gateway', 'Web'] })).toEqual(['ABC-2']);
+    expect(await listAll(query, { instance: 'cloud', components: ['Gateway', 'api'] })).toEqual([]);
+    expect(await listAll(query, { instance: 'cloud', components: [] })).toEqual([]);
+    expect(await listAll(query, { instance: 'cloud', projectKeys: ['ABC'], components: ['API', 'API Gateway'], label: 'perf' })).toEqual(['ABC-2']);
+    expect(await query.countByStatusCategory({ instance: 'cloud', components: ['API', 'API Gateway'] })).toMatchObject({ total: 2, indeterminate: 1, new: 1 });
 
     // Soft-deleted issues only on request.
     await store.removeFromScope({ syncId: 's1', instance: 'cloud', goneIds: ['2'], reason: 'gone', nowMs: NOW + 1 });

@@ -108,6 +108,12 @@ export class KnexIssueQueryStore implements IssueQueryStore {
     }
   }
 
+  /** Any of the elements is an exact element of the column; none given selects nothing, as whereIn does. */
+  private whereJsonArrayHasAny(query: Knex.QueryBuilder, column: 'labels' | 'components', elements: string[]) {
+    if (!elements.length) query.whereRaw('1 = 0');
+    else query.where(anyOf => elements.forEach(element => anyOf.orWhere(one => this.whereJsonArrayHas(one, column, element))));
+  }
+
   /** A mapped custom field equals the value, or holds it as an array element, compared as text. */
   private whereCustomField(query: Knex.QueryBuilder, alias: string, value: string | number | boolean) {
     const column = `${T.issues}.custom_fields`;
@@ -202,6 +208,7 @@ export class KnexIssueQueryStore implements IssueQueryStore {
     if (filter.assigneeAccountId !== undefined) q.where(col('assignee_account_id'), filter.assigneeAccountId);
     if (filter.label !== undefined) this.whereJsonArrayHas(q, 'labels', filter.label);
     if (filter.component !== undefined) this.whereJsonArrayHas(q, 'components', filter.component);
+    if (filter.components) this.whereJsonArrayHasAny(q, 'components', filter.components);
     if (filter.customField) this.whereCustomField(q, filter.customField.alias, filter.customField.value);
     if (filter.updatedSinceMs !== undefined) q.where(col('updated_ms'), '>=', filter.updatedSinceMs);
     if (filter.text) this.whereTextMatches(q, filter.text);
