@@ -16,6 +16,7 @@ import { SyncMetrics } from './metrics';
 import { ProgressLog } from './ProgressLog';
 import { readAhead } from './readAhead';
 import { chunk } from '../lib/chunk';
+import { IdSet } from '../lib/ids';
 import { redactUrlCredentials } from '../lib/redactUrls';
 
 /** What a run's body gets: the sync, its counters and logger; the client unless the run calls no Jira. */
@@ -345,12 +346,15 @@ export class SyncEngine {
     const { sync, client, signal } = context;
     // Read before the census: an issue stored meanwhile (a webhook for a new issue) is not in it, yet not gone.
     const stored = await store.scopeIssueProjects(sync.id, sync.instance);
-    const seen = new Set<string>();
+    const seen = new IdSet();
     for await (const ids of client.searchIds({ jql: scope, signal, context: context.label })) {
       for (const id of ids) seen.add(String(id));
     }
-    const census = await this.writeAbsent(context, [...seen].filter(id => !stored.has(id)));
-    const missing = [...stored.keys()].filter(id => !seen.has(id));
+    const absent: string[] = [];
+    for (const id of seen) if (!stored.has(id)) absent.push(id);
+    const census = await this.writeAbsent(context, absent);
+    const missing: string[] = [];
+    for (const id of stored.keys()) if (!seen.has(id)) missing.push(id);
     if (!missing.length) return { census };
     const { guard, deletable } = this.guardDeletions(context, stored, missing);
     if (deletable.length) await this.removeMissing(context, deletable);
