@@ -48,7 +48,7 @@ export function FlowCharts(props: {
             label="Period"
             value={view.weeks}
             onChange={event => onChange({ weeks: Number(event.target.value) })}
-            SelectDisplayProps={{ 'aria-label': `Period: last ${view.weeks} weeks` } as any}
+            SelectDisplayProps={{ 'data-testid': 'jira-sync-period' } as any}
           >
             {PERIODS_IN_WEEKS.map(weeks => (
               <MenuItem key={weeks} value={weeks}>
@@ -64,7 +64,7 @@ export function FlowCharts(props: {
             label="Flow by"
             value={view.by}
             onChange={event => onChange({ by: event.target.value as IssueView['by'] })}
-            SelectDisplayProps={{ 'aria-label': `Flow by ${view.by}` } as any}
+            SelectDisplayProps={{ 'data-testid': 'jira-sync-flow-by' } as any}
           >
             <MenuItem value="category">Status category</MenuItem>
             <MenuItem value="status">Status</MenuItem>

@@ -115,7 +115,7 @@ function MultiSelect(props: { name: ListFilter; label: string; options: Option[]
         value={selected}
         onChange={event => onChange(event.target.value as string[])}
         renderValue={values => (values as string[]).map(labelOf).join(', ')}
-        SelectDisplayProps={{ 'aria-label': `${label}: ${selected.length ? selected.map(labelOf).join(', ') : 'any'}`, 'data-testid': `jira-sync-filter-${name}` } as any}
+        SelectDisplayProps={{ 'data-testid': `jira-sync-filter-${name}` } as any}
       >
         {all.length === 0 && (
           <MenuItem disabled value="">
