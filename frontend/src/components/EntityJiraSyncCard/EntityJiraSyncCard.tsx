@@ -34,6 +34,7 @@ import { formatAge, formatHours } from './format';
 import { IssueOrder, IssueTable } from './IssueTable';
 import { ThroughputChart } from './ThroughputChart';
 import { useLoad } from './useLoad';
+import { SyncProgressNotice, isSyncing } from '../SyncProgress';
 
 /** @public */
 export interface EntityJiraSyncCardProps {
@@ -208,6 +209,7 @@ function JiraSyncCardContent(props: {
       subheader={<SelectorLine data={data} />}
       action={<Freshness syncs={syncs} now={now} />}
     >
+      <SyncProgressNotice syncs={syncs} />
       <SyncWarnings syncs={syncs} projectKeys={data.selector.projectKeys} now={now} />
       {issues.error && (
         <Box className={classes.panel}>
@@ -251,7 +253,8 @@ function JiraSyncCardContent(props: {
       {data.items.length > 0 ? (
         <IssueTable items={data.items} now={now} order={order} onOrderChange={next => restartAt(() => setOrder(next))} />
       ) : (
-        !issues.loading && <EmptyIssues data={data} filter={filter} search={search} syncs={syncs} />
+        // While a sync runs, its progress above says why the list is still empty.
+        !issues.loading && !isSyncing(syncs) && <EmptyIssues data={data} filter={filter} search={search} syncs={syncs} />
       )}
 
       {(page > 0 || data.nextCursor) && (
@@ -320,7 +323,7 @@ function Freshness(props: { syncs: SyncStatus[]; now: number }) {
   );
 }
 
-function SyncWarnings(props: { syncs: SyncStatus[]; projectKeys: string[]; now: number }) {
+export function SyncWarnings(props: { syncs: SyncStatus[]; projectKeys: string[]; now: number }) {
   const { syncs, projectKeys, now } = props;
   const classes = useStyles();
   if (syncs.length === 0) {
