@@ -8,6 +8,8 @@ import type { JiraTransport } from './transport';
 import type { JiraIssue, SearchOptions } from './types';
 
 const ISSUE_BULKFETCH_MAX = 100;
+/** Data Center has no bulk fetch: this many single-issue requests in flight at once. */
+const DATA_CENTER_PARALLEL_GETS = 4;
 
 interface IssueBulkFetchResponse {
   issues?: RawIssue[];
@@ -35,10 +37,14 @@ export class IssuesById {
         found.push(...(response.issues ?? []));
       }
     } else {
-      const results = await Promise.all(
-        unique.map(id =>
-          transport
-            .request<RawIssue>('GET', `${base}/issue/${id}`, {
+      // A few at a time, not one per id at once: a thousand queued requests would starve the instance's other work.
+      const results: Array<RawIssue | undefined> = [];
+      let next = 0;
+      const worker = async () => {
+        while (next < unique.length) {
+          const index = next++;
+          results[index] = await transport
+            .request<RawIssue>('GET', `${base}/issue/${unique[index]}`, {
               query: { fields: fields.join(','), expand: 'changelog' },
               signal: read.signal,
               context: read.context,
@@ -46,9 +52,10 @@ export class IssuesById {
             .catch(e => {
               if (e instanceof JiraRequestError && e.status === 404) return undefined;
               throw e;
-            }),
-        ),
-      );
+            });
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(DATA_CENTER_PARALLEL_GETS, unique.length) }, worker));
       for (const r of results) if (r) found.push(r);
     }
     const source = (async function* singlePage() {

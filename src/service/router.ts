@@ -353,8 +353,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const sync = syncOf(req.params.syncId);
     const { issueId } = req.params;
     if (!/^\d+$/.test(issueId)) throw new InputError(`path parameter "issueId" must be a numeric Jira issue id; got "${issueId}"`);
-    const waiting = await syncStore.listDeadLetters(sync.id);
-    if (!waiting.some(d => d.issueId === issueId)) {
+    if (!(await syncStore.getDeadLetter(sync.id, issueId))) {
       throw new NotFoundError(`no dead letter waiting for issue ${issueId} in sync "${sync.id}"`);
     }
     const result = await audited(req, 'dead-letter-retry', { syncId: sync.id, issueId }, () => engine.retryDeadLetter(sync, issueId));

@@ -423,6 +423,25 @@ describe.each(databases.eachSupportedId())('KnexSyncStore on %p', databaseId => 
     expect(await store.countDeadLetters('other')).toBe(0);
   });
 
+  it('reads one waiting dead letter by sync and issue, without its payload', async () => {
+    const { store } = await setup();
+    const base = { syncId: 's1', instance: 'cloud', issueKey: 'ABC-7' };
+    await store.addDeadLetter({ ...base, issueId: '7', error: 'bad date', payload: { id: '7', big: 'x'.repeat(1000) }, nowMs: 1000 });
+    await store.addDeadLetter({ ...base, issueId: '8', error: 'other issue', payload: null, nowMs: 1500 });
+    await store.addDeadLetter({ ...base, syncId: 's2', issueId: '7', error: 'other sync', payload: null, nowMs: 2000 });
+    const letter = await store.getDeadLetter('s1', '7');
+    expect(letter).toEqual({
+      deadLetterId: expect.any(String), syncId: 's1', instance: 'cloud', issueId: '7', issueKey: 'ABC-7', error: 'bad date',
+      attempts: 1, firstFailedMs: 1000, lastFailedMs: 1000, resolvedMs: null,
+    });
+    expect(letter).not.toHaveProperty('payload');
+    expect(await store.getDeadLetter('s1', '9')).toBeUndefined();
+    expect(await store.getDeadLetter('s3', '7')).toBeUndefined();
+    await store.resolveDeadLetter({ syncId: 's1', instance: 'cloud', issueId: '7', nowMs: 3000 });
+    expect(await store.getDeadLetter('s1', '7')).toBeUndefined();
+    expect(await store.getDeadLetter('s2', '7')).toEqual(expect.objectContaining({ error: 'other sync' }));
+  });
+
   it('records a webhook delivery once, also when two arrive at the same time', async () => {
     const { knex, store } = await setup();
     const event = { instance: 'cloud', eventKey: 'e'.repeat(64), webhookEvent: 'jira:issue_updated', issueId: '1', eventMs: 5, outcome: 'applied', nowMs: NOW };

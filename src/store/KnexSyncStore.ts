@@ -258,6 +258,18 @@ export class KnexSyncStore implements SyncStore, ReprojectionStore {
     return (await query).map(deadLetterFromRow);
   }
 
+  async getDeadLetter(syncId: string, issueId: string): Promise<Omit<DeadLetterRecord, 'payload'> | undefined> {
+    const row = await this.knex(T.deadLetters)
+      .select('dead_letter_id', 'sync_id', 'instance', 'issue_id', 'issue_key', 'error', 'attempts', 'first_failed_ms', 'last_failed_ms', 'resolved_ms')
+      .where({ sync_id: syncId, issue_id: issueId })
+      .whereNull('resolved_ms')
+      .orderBy([{ column: 'last_failed_ms', order: 'desc' }, { column: 'dead_letter_id', order: 'desc' }])
+      .first();
+    if (!row) return undefined;
+    const { payload: _payload, ...letter } = deadLetterFromRow(row);
+    return letter;
+  }
+
   async countDeadLetters(syncId: string): Promise<number> {
     const row = await this.knex(T.deadLetters).where({ sync_id: syncId }).whereNull('resolved_ms').count({ n: '*' }).first();
     return Number(row?.n ?? 0);

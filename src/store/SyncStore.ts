@@ -51,6 +51,8 @@ export interface SyncStore {
   addDeadLetter(input: DeadLetterInput): Promise<void>;
   resolveDeadLetter(input: DeadLetterKey & { nowMs: number }): Promise<void>;
   listDeadLetters(syncId: string, options?: { includeResolved?: boolean }): Promise<DeadLetterRecord[]>;
+  /** The sync's waiting (unresolved) dead letter of one issue, without its payload; undefined if none. */
+  getDeadLetter(syncId: string, issueId: string): Promise<Omit<DeadLetterRecord, 'payload'> | undefined>;
   /** Dead letters of a sync not yet resolved, without reading their payloads. */
   countDeadLetters(syncId: string): Promise<number>;
   saveFields(instance: string, fields: FieldRecord[], nowMs: number): Promise<void>;

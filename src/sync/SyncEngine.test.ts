@@ -231,4 +231,37 @@ describe.each(databases.eachSupportedId())('SyncEngine on %s', databaseId => {
     expect(await h.store.listDeadLetters('dl')).toHaveLength(0);
     expect(await h.differences(sync)).toBe('no differences');
   });
+
+  it('a dead letter whose issue left the scope is resolved, not written as in scope: by the retry button and by the next run', async () => {
+    await start({ projects: 2, issues: 40, historyShape: 'small' });
+    const [a, b] = h.sim.data.projects();
+    const points = (await h.client.fields()).find(f => f.schema?.custom?.endsWith('jsw-story-points'))!;
+    const sync = syncDefinition({
+      id: 'scoped',
+      projects: [a],
+      jql: 'status != "Done"',
+      customFields: [{ alias: 'points', fieldId: points.id, type: 'number' }],
+    });
+    const open = h.sim.data.all().filter(i => i.key.startsWith(`${a}-`) && (i.fields.status as { name: string }).name !== 'Done');
+    const [moved, closed] = open;
+    for (const victim of [moved, closed]) h.sim.data.updateIssue(victim.id, { [points.id]: 'not a number' });
+    const first = await h.engine.run(sync);
+    expect(first.deadLetters).toBe(2);
+
+    // Fixed in Jira, but moved to a project the sync does not cover: the retry button must not claim it.
+    h.sim.clock.advance(60_000);
+    h.sim.data.updateIssue(moved.id, { [points.id]: 3 });
+    h.sim.data.moveIssue(moved.id, b);
+    expect(await h.engine.retryDeadLetter(sync, moved.id)).toEqual({ outcome: 'out-of-scope' });
+    // Fixed, but closed: the sync's JQL no longer matches it, which only Jira can tell.
+    h.sim.data.updateIssue(closed.id, { [points.id]: 4, status: 'Done' });
+    const next = await h.engine.run({ ...sync, reconcileEveryMs: 60 * 60_000 });
+    expect(next.outcome).toBe('succeeded');
+
+    const scope = new Set(await h.store.scopeIssueIds('scoped', 'sim'));
+    expect([scope.has(moved.id), scope.has(closed.id)]).toEqual([false, false]);
+    expect(await h.store.listDeadLetters('scoped')).toEqual([]);
+    expect(await h.store.listDeadLetters('scoped', { includeResolved: true })).toHaveLength(2);
+    expect(await h.differences(sync, { filter: i => (i.fields.project as { key: string }).key === a && (i.fields.status as { name: string }).name !== 'Done' })).toBe('no differences');
+  });
 });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { SyncDefinition } from '../spec/types';
 import { specHash } from '../spec';
-import type { ApiCounters, IssuePage, JiraClient } from '../jira/types';
+import type { ApiCounters, IssuePage, JiraClient, JiraIssue } from '../jira/types';
 import { countJiraCalls, CounterSet } from '../jira/counters';
 import { resolveFieldMappings } from '../jira/fields';
 import type { IssueVersion, ReprojectionStore, RunCounters, SyncStateRecord, SyncStateUpdate, SyncStore } from '../store/types';
@@ -67,6 +67,9 @@ const READ_AHEAD_PAGES = 10;
 /** Histories held in pages read ahead: a page of long-tail issues counts for what it weighs. */
 const READ_AHEAD_HISTORIES = 20_000;
 
+/** Ids per scope-check search: an `id in (...)` list Jira accepts comfortably. */
+const SCOPE_CHECK_IDS = 100;
+
 /** Deletions this small are never held back by the guard: the share test is meant for mass disappearance. */
 const GUARD_FREE_DELETIONS = 5;
 
@@ -117,8 +120,11 @@ export class SyncEngine {
     );
   }
 
-  /** Fetches one dead-lettered issue again (the API's retry button): stored, still failing, or gone from Jira. */
-  async retryDeadLetter(sync: SyncDefinition, issueId: string): Promise<{ outcome: 'stored' | 'still-failing' | 'not-found'; error?: string }> {
+  /**
+   * Fetches one dead-lettered issue again (the API's retry button): stored, still failing, gone
+   * from Jira, or no longer in the sync's scope (then resolved without being written as in scope).
+   */
+  async retryDeadLetter(sync: SyncDefinition, issueId: string): Promise<{ outcome: 'stored' | 'still-failing' | 'not-found' | 'out-of-scope'; error?: string }> {
     const { store } = this.options;
     const context = await createRunContext({
       sync,
@@ -126,13 +132,51 @@ export class SyncEngine {
       store,
       logger: this.options.logger.child({ syncId: sync.id }),
     });
-    const [issue] = await context.client.getIssues([issueId], { fields: context.fetchFields, storedHistories: context.storedHistories });
+    const [issue] = await context.client.getIssues([issueId], { fields: context.fetchFields, storedHistories: context.storedHistories, context: context.label });
     if (issue) {
+      const { inScope } = await this.partitionByScope(context, [issue]);
+      if (!inScope.length) {
+        await this.resolveOutOfScope(context, [issue]);
+        return { outcome: 'out-of-scope' };
+      }
       const { failed } = await this.writer.write(context, [issue]);
       if (failed.length) return { outcome: 'still-failing', error: redactUrlCredentials(failed[0].error.message) };
     }
     await store.resolveDeadLetter({ syncId: sync.id, instance: sync.instance, issueId, nowMs: this.now() });
     return { outcome: issue ? 'stored' : 'not-found' };
+  }
+
+  /** Splits fetched issues by the sync's scope now: its projects locally, its JQL by an id-only search. */
+  private async partitionByScope(context: RunContext, issues: JiraIssue[]): Promise<{ inScope: JiraIssue[]; outOfScope: JiraIssue[] }> {
+    const { sync, client, signal } = context;
+    const projectOf = (issue: JiraIssue) => (issue.fields.project as { key?: string } | undefined)?.key ?? issue.key.split('-')[0];
+    let candidates = issues.filter(i => !sync.projects.length || sync.projects.includes(projectOf(i)));
+    if (sync.jql?.trim() && candidates.length) {
+      const matched = new Set<string>();
+      for (const ids of chunk(candidates.map(i => String(i.id)), SCOPE_CHECK_IDS)) {
+        for await (const page of client.searchIds({ jql: `id in (${ids.join(', ')}) AND ${scopeJql(sync)}`, signal, context: context.label })) {
+          for (const id of page) matched.add(String(id));
+        }
+      }
+      candidates = candidates.filter(i => matched.has(String(i.id)));
+    }
+    const kept = new Set(candidates);
+    return { inScope: candidates, outOfScope: issues.filter(i => !kept.has(i)) };
+  }
+
+  /** Dead letters of issues that left the sync's scope: resolved, and any row the sync held leaves its scope, with the reason. */
+  private async resolveOutOfScope(context: RunContext, issues: JiraIssue[]): Promise<number> {
+    const { store } = this.options;
+    const { sync, logger } = context;
+    if (!issues.length) return 0;
+    const nowMs = this.now();
+    const reason = `no longer matches sync "${sync.id}" (moved or changed in Jira) when its dead letter was retried`;
+    const { deleted } = await store.removeFromScope({ syncId: sync.id, instance: sync.instance, goneIds: issues.map(i => String(i.id)), reason, nowMs });
+    for (const issue of issues) {
+      await store.resolveDeadLetter({ syncId: sync.id, instance: sync.instance, issueId: String(issue.id), nowMs });
+    }
+    logger.info(`sync "${sync.id}": dead letters of ${issues.map(i => i.key).join(', ')} resolved without writing: ${reason}`);
+    return deleted;
   }
 
   /** Re-applies the spec's custom-field mappings to stored raw fields: zero Jira calls. */
@@ -315,15 +359,17 @@ export class SyncEngine {
     const { sync, client, counters } = context;
     const waiting = await store.listDeadLetters(sync.id);
     if (!waiting.length) return;
-    const issues = await client.getIssues(
+    const fetched = await client.getIssues(
       waiting.map(d => d.issueId),
-      { fields: context.fetchFields, signal: context.signal, storedHistories: context.storedHistories },
+      { fields: context.fetchFields, signal: context.signal, storedHistories: context.storedHistories, context: context.label },
     );
+    const { inScope: issues, outOfScope } = await this.partitionByScope(context, fetched);
+    counters.issuesDeleted += await this.resolveOutOfScope(context, outOfScope);
     const before = counters.deadLetters;
     const { versions, failed, result } = await this.writer.write(context, issues);
     counters.deadLetters = before; // Counted once per run: the sweep may see the same issues again.
     if (result) countWrite(counters, result, versions.length);
-    const found = new Set(issues.map(i => String(i.id)));
+    const found = new Set(fetched.map(i => String(i.id)));
     for (const v of versions) {
       await store.resolveDeadLetter({ syncId: sync.id, instance: sync.instance, issueId: v.issue.issueId, nowMs: this.now() });
     }
