@@ -13,6 +13,7 @@ import {
   createSchedulerTaskStateReader,
   registerJiraSyncActions,
   jiraSyncAuthPolicies,
+  jiraSyncIssueResourceRef,
   registerPermissions,
 } from './service';
 import { createJiraSyncOps } from './ops';
@@ -56,16 +57,18 @@ export const jiraSyncPlugin = createBackendPlugin({
         const engine = new SyncEngine({ store, clientFor: clients.get, logger, metrics: new SyncMetrics(), onRunFinished: ops.onRunFinished });
         const webhooks = new WebhookProcessor({ store, clientFor: clients.get, syncs: spec.syncs, logger, onMappingProblem: ops.onWebhookMappings });
 
-        registerPermissions(permissionsRegistry);
+        const queryStore = await KnexIssueQueryStore.create({ database });
+        registerPermissions(permissionsRegistry, queryStore);
         jiraSyncAuthPolicies.forEach(policy => httpRouter.addAuthPolicy(policy));
         const routerOptions = {
           logger,
           auditor,
           httpAuth,
           permissions,
+          issueRuleset: permissionsRegistry.getPermissionRuleset(jiraSyncIssueResourceRef),
           catalog,
           scheduler,
-          queryStore: await KnexIssueQueryStore.create({ database }),
+          queryStore,
           syncStore: store,
           syncs: spec.syncs,
           instances: settings.instances,

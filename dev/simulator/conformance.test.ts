@@ -21,6 +21,9 @@ import { simClient, TEST_NOW, type SimResponse } from './testSupport';
  * - IssueLink requires both `inwardIssue` and `outwardIssue` (it doubles as the create-link request),
  *   but an issue's `issuelinks` entries carry exactly one, the other issue: required becomes
  *   `id` + `type` + exactly one of the two (stricter than the document about the id).
+ * - Changelog `created` is typed a date-time string, but the document's own `changelog/bulkfetch`
+ *   example writes it as a number (epoch ms): widened to string|integer; the simulator writes the
+ *   number only in bulkfetch and only when `epochHistoryTimes` is set (checked below).
  * - Error bodies (400/401/404/410) have no response schema in the document: they are checked
  *   against ErrorCollection, the shape Jira returns for them.
  * - Formats: registered here (no ajv-formats dependency): int32/int64 check integer ranges, uri/url
@@ -85,6 +88,7 @@ function withFormats(instance: Ajv): Ajv {
 function relaxed(schemas: Record<string, any>) {
   const copy = structuredClone(schemas);
   for (const prop of ['from', 'fromString', 'to', 'toString']) copy.ChangeDetails.properties[prop] = { type: 'string', nullable: true };
+  copy.Changelog.properties.created = { oneOf: [copy.Changelog.properties.created, { type: 'integer', format: 'int64' }] };
   copy.CustomFieldOption.properties.id = { type: 'string' };
   copy.CustomFieldOption.properties.child = { $ref: '#/components/schemas/CustomFieldOption' };
   // IssueLink is also the create-link request: an issue's own links name only the *other* issue, on one side.
@@ -214,6 +218,26 @@ describe('Cloud responses match the official OpenAPI document', () => {
     const last = await client.post('/rest/api/3/changelog/bulkfetch', { issueIdsOrKeys: [keys[0]], fieldIds: ['status'] });
     expectValid(responseSchema('/rest/api/3/changelog/bulkfetch', 'post', '200'), last);
     expect(last.body).not.toHaveProperty('nextPageToken');
+  });
+
+  it('changelog/bulkfetch with epoch-ms history times, as Atlassian\'s example; the changelog page still writes timestamps', async () => {
+    const epochSim = await startJiraSimulator({ issues: 30, clock: { startMs: TEST_NOW, frozen: true }, epochHistoryTimes: true });
+    try {
+      const epochClient = simClient(epochSim);
+      const keys = epochSim.data.all().map(i => i.key);
+      const bulk = await epochClient.post('/rest/api/3/changelog/bulkfetch', { issueIdsOrKeys: keys });
+      expectValid(responseSchema('/rest/api/3/changelog/bulkfetch', 'post', '200'), bulk);
+      const created = bulk.body.issueChangeLogs.flatMap((log: any) => log.changeHistories.map((h: any) => h.created));
+      expect(created.length).toBeGreaterThan(0);
+      expect(created.every((c: unknown) => Number.isSafeInteger(c))).toBe(true);
+      const withHistory = bulk.body.issueChangeLogs.find((log: any) => log.changeHistories.length)!;
+      const page = await epochClient.get(`/rest/api/3/issue/${withHistory.issueId}/changelog`);
+      expectValid(responseSchema('/rest/api/3/issue/{issueIdOrKey}/changelog', 'get', '200'), page);
+      expect(page.body.values[0].created).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+      expect(Date.parse(page.body.values[0].created.replace(/(\d{2})(\d{2})$/, '$1:$2'))).toBe(withHistory.changeHistories[0].created);
+    } finally {
+      await epochSim.close();
+    }
   });
 
   it('field, myself, serverInfo', async () => {

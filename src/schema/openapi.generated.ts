@@ -125,7 +125,7 @@ export const spec = {
           {
             "name": "assignee",
             "in": "query",
-            "description": "Assignee account id.",
+            "description": "Assignee account id (Cloud) or user key (Data Center).",
             "schema": {
               "type": "string"
             }
@@ -1356,7 +1356,15 @@ export const spec = {
                 "type": [
                   "string",
                   "null"
-                ]
+                ],
+                "description": "The entity's jira/component."
+              },
+              "components": {
+                "description": "An issue is selected when it has any of these components (jira/component, else jira.com/components); empty when components do not narrow.",
+                "type": "array",
+                "items": {
+                  "type": "string"
+                }
               },
               "label": {
                 "type": [

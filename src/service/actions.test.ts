@@ -27,8 +27,11 @@ describe.each(databases.eachSupportedId())('actions on %p', databaseId => {
   let server: any;
   const denied = new Set<string>();
   const scheduler = { triggerTask: jest.fn(async (_id: string) => {}), getScheduledTasks: jest.fn(async () => []) };
+  const decide = (requests: Array<{ permission: { name: string } }>) =>
+    requests.map(r => ({ result: denied.has(r.permission.name) ? AuthorizeResult.DENY : AuthorizeResult.ALLOW }) as const);
   const permissionsMock = mockServices.permissions.mock({
-    authorize: async requests => requests.map(r => ({ result: denied.has(r.permission.name) ? AuthorizeResult.DENY : AuthorizeResult.ALLOW })),
+    authorize: async requests => decide(requests),
+    authorizeConditional: async requests => decide(requests),
   });
 
   /** Through the real actions registry's HTTP API, as the MCP server calls it. */
@@ -133,9 +136,17 @@ describe.each(databases.eachSupportedId())('actions on %p', databaseId => {
     expect(scheduler.triggerTask).not.toHaveBeenCalled();
   });
 
-  it('hides read actions from callers without the read permission', async () => {
+  it('refuses issue reads to callers without the issue read permission, and only those', async () => {
     denied.add('jira-sync.issue.read');
-    expect((await invoke('get-issue', { keyOrId: 'FLOW-1' })).status).toBe(404);
+    const res = await invoke('get-issue', { keyOrId: 'FLOW-1' });
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toContain('jira-sync.issue.read');
+    expect((await invoke('get-entity-issues', { entityRef: 'component:default/flow' })).status).toBe(403);
     expect((await invoke('list-syncs', {})).status).toBe(200);
+  });
+
+  it('hides the sync actions from callers without the sync read permission', async () => {
+    denied.add('jira-sync.sync.read');
+    expect((await invoke('list-syncs', {})).status).toBe(404);
   });
 });

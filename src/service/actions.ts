@@ -1,6 +1,6 @@
 import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import { parseEntityRef } from '@backstage/catalog-model';
-import { jiraSyncIssueReadPermission, jiraSyncSyncReadPermission } from '@jira-sync/backstage-plugin-jira-sync-common';
+import { jiraSyncSyncReadPermission } from '@jira-sync/backstage-plugin-jira-sync-common';
 import type { JiraSyncApi } from './jiraSyncApi';
 
 type Zod = Parameters<Parameters<ActionsRegistryService['register']>[0]['schema']['input']>[0];
@@ -22,13 +22,13 @@ const flowMetricsSchema = (z: Zod) =>
  * the MCP server). Each calls the same JiraSyncApi operation as its REST route, with the
  * caller's credentials, so the same permissions apply.
  */
+// Issue reads are a resource permission (conditional): each operation applies the caller's access scope.
 export function registerJiraSyncActions(actionsRegistry: ActionsRegistryService, api: JiraSyncApi): void {
   actionsRegistry.register({
     name: 'get-entity-issues',
     title: 'Jira issues of a catalog entity',
     description:
       'The synced Jira issues selected by a catalog entity\'s jira/project-key (and jira/component, jira/label) annotations, with counts per status category and the freshness of the syncs covering them. Same as GET /entities/{kind}/{namespace}/{name}/issues.',
-    visibilityPermission: jiraSyncIssueReadPermission,
     attributes: { readOnly: true, idempotent: true },
     schema: {
       input: z => z.object({
@@ -59,7 +59,6 @@ export function registerJiraSyncActions(actionsRegistry: ActionsRegistryService,
     title: 'One Jira issue with its history and flow',
     description:
       'One synced Jira issue by key or numeric id: its fields and links, its changelog (oldest first, up to 500 histories) and its flow facts (status timeline, cycle and lead time once done).',
-    visibilityPermission: jiraSyncIssueReadPermission,
     attributes: { readOnly: true, idempotent: true },
     schema: {
       input: z => z.object({
@@ -92,7 +91,6 @@ export function registerJiraSyncActions(actionsRegistry: ActionsRegistryService,
     title: 'Flow metrics of a Jira project',
     description:
       'Cycle time, lead time, weekly throughput and time in status of a Jira project\'s issues completed in the last weeks, computed from the synced changelog. Same as GET /projects/{projectKey}/metrics.',
-    visibilityPermission: jiraSyncIssueReadPermission,
     attributes: { readOnly: true, idempotent: true },
     schema: {
       input: z => z.object({

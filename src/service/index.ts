@@ -4,6 +4,7 @@ export { createJiraSyncApi } from './jiraSyncApi';
 export type { JiraSyncApi, JiraSyncApiOptions } from './jiraSyncApi';
 export { registerJiraSyncActions } from './actions';
 export { jiraSyncAuthPolicies, registerPermissions } from './permissions';
+export { jiraSyncIssueResourceRef, jiraSyncIssueRules } from './issuePermissions';
 export { createSchedulerTaskStateReader } from './schedulerTaskStates';
 export type { SchedulerTaskState, SchedulerTaskStateReader } from './schedulerTaskStates';
 export { loadOpenApiDocument } from './openapiDocument';

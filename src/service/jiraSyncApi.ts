@@ -10,21 +10,22 @@ import type {
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import type { BasicPermission } from '@backstage/plugin-permission-common';
+import type { PermissionRuleset } from '@backstage/plugin-permission-node';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   jiraSyncDeadLetterRetryPermission,
-  jiraSyncIssueReadPermission,
   jiraSyncRunTriggerPermission,
   jiraSyncSyncReadPermission,
 } from '@jira-sync/backstage-plugin-jira-sync-common';
 import type { JiraInstanceConfig } from '../config/types';
 import type { SyncDefinition } from '../spec/types';
-import type { IssueFilter, IssueQueryStore, IssueSort, Page, StatusCategory, SyncStore } from '../store/types';
+import type { IssueAccessCriterion, IssueFilter, IssueListItem, IssueQueryStore, IssueSort, Page, StatusCategory, SyncStore } from '../store/types';
 import type { SyncEngine } from '../sync/SyncEngine';
 import { syncTaskId } from '../sync/scheduleSyncs';
 import { entitySelection, selectionFilter } from './entitySelection';
 import { computeFlowMetrics, flowWindow, issueFlowFacts, statusCategoryMap, type StatusChange } from './flowMetrics';
 import { customFieldParam, dateTimeParam, listParam, pageLimit } from './params';
+import { builtInIssueRuleset, issueReadScope } from './issuePermissions';
 import { requirePermission } from './permissions';
 import type { SchedulerTaskStateReader } from './schedulerTaskStates';
 import { serializeDeadLetter, serializeHistory, serializeIssue, serializeIssueDetail, serializeRun } from './serialize';
@@ -38,6 +39,8 @@ export interface JiraSyncApiOptions {
   logger: LoggerService;
   auditor?: AuditorService;
   permissions: PermissionsService;
+  /** Turns conditional issue-read decisions into store filters; default: the built-in rules only. */
+  issueRuleset?: PermissionRuleset<IssueListItem, IssueAccessCriterion>;
   catalog: Pick<CatalogService, 'getEntityByRef'>;
   scheduler: Pick<SchedulerService, 'triggerTask' | 'getScheduledTasks'>;
   queryStore: IssueQueryStore;
@@ -128,13 +131,17 @@ export function createJiraSyncApi(options: JiraSyncApiOptions) {
 
   const authorize = (credentials: BackstageCredentials, permission: BasicPermission) =>
     requirePermission(permissions, permission, credentials);
+  /** The caller's issue access scope (undefined = every issue); 403 when issue reads are denied. */
+  const issueAccess = (credentials: BackstageCredentials) =>
+    issueReadScope(permissions, options.issueRuleset ?? builtInIssueRuleset, credentials);
   const syncOf = (syncId: string) => {
     const sync = syncsById.get(syncId);
     if (!sync) throw new NotFoundError(`no sync "${syncId}" in the spec`);
     return sync;
   };
-  const findIssue = async (keyOrId: string, instance: string | undefined) => {
-    const issue = await queryStore.getIssue(instance, keyOrId);
+  /** An issue outside the caller's access scope is not found, like one never synced. */
+  const findIssue = async (keyOrId: string, instance: string | undefined, access: IssueFilter['access']) => {
+    const issue = await queryStore.getIssue(instance, keyOrId, access);
     if (!issue) throw new NotFoundError(`no issue "${keyOrId}"`);
     return issue;
   };
@@ -177,8 +184,9 @@ export function createJiraSyncApi(options: JiraSyncApiOptions) {
 
   return {
     async listIssues(credentials: BackstageCredentials, query: IssueListQuery) {
-      await authorize(credentials, jiraSyncIssueReadPermission);
+      const access = await issueAccess(credentials);
       const filter: IssueFilter = {
+        access,
         instance: query.instance,
         projectKeys: upper(listParam('project', query.project)),
         keys: upper(listParam('key', query.key)),
@@ -205,13 +213,13 @@ export function createJiraSyncApi(options: JiraSyncApiOptions) {
     },
 
     async getIssue(credentials: BackstageCredentials, keyOrId: string, instance?: string) {
-      await authorize(credentials, jiraSyncIssueReadPermission);
-      return serializeIssueDetail(await findIssue(keyOrId, instance), baseUrls);
+      const access = await issueAccess(credentials);
+      return serializeIssueDetail(await findIssue(keyOrId, instance, access), baseUrls);
     },
 
     async getChangelog(credentials: BackstageCredentials, keyOrId: string, query: { instance?: string; limit?: number; cursor?: string }) {
-      await authorize(credentials, jiraSyncIssueReadPermission);
-      const issue = await findIssue(keyOrId, query.instance);
+      const access = await issueAccess(credentials);
+      const issue = await findIssue(keyOrId, query.instance, access);
       const page = await withCursor(
         queryStore.listHistories(issue.instance, issue.issueId, { limit: pageLimit(query.limit ?? DEFAULT_LIMIT), cursor: query.cursor }),
       );
@@ -223,18 +231,18 @@ export function createJiraSyncApi(options: JiraSyncApiOptions) {
      * take their categories from the statuses of the project's issues now (see flowMetrics.ts).
      */
     async getIssueFlow(credentials: BackstageCredentials, keyOrId: string, instance?: string) {
-      await authorize(credentials, jiraSyncIssueReadPermission);
-      const found = await findIssue(keyOrId, instance);
-      const projectIssues = await queryStore.issuesForFlow({ instance: found.instance, projectKeys: [found.projectKey], includeDeleted: true });
+      const access = await issueAccess(credentials);
+      const found = await findIssue(keyOrId, instance, access);
+      const projectIssues = await queryStore.issuesForFlow({ instance: found.instance, projectKeys: [found.projectKey], includeDeleted: true, access });
       const issue = projectIssues.find(i => i.issueId === found.issueId);
       if (!issue) throw new NotFoundError(`no issue "${keyOrId}"`);
       return issueFlowFacts(issue, await statusChangesOf([issue]), statusCategoryMap(projectIssues), now());
     },
 
     async entityIssues(credentials: BackstageCredentials, name: EntityName, query: EntityIssuesQuery) {
-      await authorize(credentials, jiraSyncIssueReadPermission);
+      const access = await issueAccess(credentials);
       const { entityRef, selection } = await entityFor(credentials, name);
-      const selected = selectionFilter(selection);
+      const selected = { ...selectionFilter(selection), access };
       const statusCategory = statusCategoriesOf(query.statusCategory ?? 'all');
       const covering = syncs.filter(
         s => (selection.instance === null || s.instance === selection.instance) && s.projects.some(p => selection.projectKeys.includes(p.toUpperCase())),
@@ -247,7 +255,7 @@ export function createJiraSyncApi(options: JiraSyncApiOptions) {
       ]);
       return {
         entityRef,
-        selector: { projectKeys: selection.projectKeys, component: selection.component, label: selection.label },
+        selector: { projectKeys: selection.projectKeys, component: selection.component, components: selection.components, label: selection.label },
         counts: { ...counts }, // an object type, not the store's interface, for the typed router
         ...pageOf(page.items.map(i => serializeIssue(i, baseUrls)), page.nextCursor),
         syncs: syncStatusList,
@@ -255,15 +263,15 @@ export function createJiraSyncApi(options: JiraSyncApiOptions) {
     },
 
     async entityFlowMetrics(credentials: BackstageCredentials, name: EntityName, weeks = DEFAULT_WEEKS) {
-      await authorize(credentials, jiraSyncIssueReadPermission);
+      const access = await issueAccess(credentials);
       const { selection } = await entityFor(credentials, name);
-      return flowMetricsFor(selectionFilter(selection), weeks);
+      return flowMetricsFor({ ...selectionFilter(selection), access }, weeks);
     },
 
     async projectFlowMetrics(credentials: BackstageCredentials, projectKey: string, query: { instance?: string; weeks?: number }) {
-      await authorize(credentials, jiraSyncIssueReadPermission);
+      const access = await issueAccess(credentials);
       const { instance } = query;
-      return flowMetricsFor({ projectKeys: [projectKey.toUpperCase()], ...(instance && { instance }) }, query.weeks ?? DEFAULT_WEEKS);
+      return flowMetricsFor({ projectKeys: [projectKey.toUpperCase()], ...(instance && { instance }), access }, query.weeks ?? DEFAULT_WEEKS);
     },
 
     async listSyncs(credentials: BackstageCredentials) {
