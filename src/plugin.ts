@@ -1,4 +1,5 @@
 import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { readJiraSyncConfig } from './config';
@@ -7,8 +8,10 @@ import { KnexIssueQueryStore, KnexOAuthTokenStore, KnexSyncStore, probeWrite } f
 import { createJiraClients } from './jira/clientRegistry';
 import { SyncEngine, SyncMetrics, WebhookProcessor, scheduleSyncs } from './sync';
 import {
+  createJiraSyncApi,
   createRouter,
   createSchedulerTaskStateReader,
+  registerJiraSyncActions,
   jiraSyncAuthPolicies,
   jiraSyncIssueResourceRef,
   registerPermissions,
@@ -33,10 +36,11 @@ export const jiraSyncPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
+        actionsRegistry: actionsRegistryServiceRef,
         // Always resolvable (the ref has a default factory); without a notifications backend sends fail and alerts are only logged.
         notifications: notificationService,
       },
-      async init({ config, logger, auditor, database, scheduler, httpRouter, httpAuth, auth, discovery, permissions, permissionsRegistry, catalog, notifications }) {
+      async init({ config, logger, auditor, database, scheduler, httpRouter, httpAuth, auth, discovery, permissions, permissionsRegistry, catalog, actionsRegistry, notifications }) {
         // A broken config or spec stops the plugin here, before anything runs.
         const settings = readJiraSyncConfig(config);
         const spec = await loadSyncSpec(settings.spec, {
@@ -56,28 +60,29 @@ export const jiraSyncPlugin = createBackendPlugin({
         const queryStore = await KnexIssueQueryStore.create({ database });
         registerPermissions(permissionsRegistry, queryStore);
         jiraSyncAuthPolicies.forEach(policy => httpRouter.addAuthPolicy(policy));
-        httpRouter.use(
-          await createRouter({
-            logger,
-            auditor,
-            httpAuth,
-            permissions,
-            issueRuleset: permissionsRegistry.getPermissionRuleset(jiraSyncIssueResourceRef),
-            catalog,
-            scheduler,
-            queryStore,
-            syncStore: store,
-            syncs: spec.syncs,
-            instances: settings.instances,
-            webhooks,
-            engine,
-            webhookBodyLimitBytes: settings.webhooks.maxBodyBytes,
-            webhookConcurrency: { maxInFlight: settings.webhooks.maxConcurrent, maxQueued: settings.webhooks.maxQueued },
-            taskStates: createSchedulerTaskStateReader({ discovery, auth }),
-            checkDatabase: async () => probeWrite(await database.getClient()),
-            healthFacts: ops.healthFacts,
-          }),
-        );
+        const routerOptions = {
+          logger,
+          auditor,
+          httpAuth,
+          permissions,
+          issueRuleset: permissionsRegistry.getPermissionRuleset(jiraSyncIssueResourceRef),
+          catalog,
+          scheduler,
+          queryStore,
+          syncStore: store,
+          syncs: spec.syncs,
+          instances: settings.instances,
+          webhooks,
+          engine,
+          webhookBodyLimitBytes: settings.webhooks.maxBodyBytes,
+          webhookConcurrency: { maxInFlight: settings.webhooks.maxConcurrent, maxQueued: settings.webhooks.maxQueued },
+          taskStates: createSchedulerTaskStateReader({ discovery, auth }),
+          checkDatabase: async () => probeWrite(await database.getClient()),
+          healthFacts: ops.healthFacts,
+        };
+        httpRouter.use(await createRouter(routerOptions));
+        // The same operations for AI agents (Backstage's MCP server) and other callers of the actions registry.
+        registerJiraSyncActions(actionsRegistry, createJiraSyncApi(routerOptions));
 
         await scheduleSyncs({ scheduler, engine, syncs: spec.syncs, logger });
         await ops.schedule(scheduler);

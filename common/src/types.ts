@@ -1,5 +1,5 @@
 /*
- * The read API's shapes, written from the backend's src/service/openapi.yaml (the contract).
+ * The read API's shapes, written from the backend's src/schema/openapi.yaml (the contract).
  * Frontends and other plugins import these instead of the backend package.
  */
 

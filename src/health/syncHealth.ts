@@ -4,10 +4,11 @@ import { DEFAULT_SLOW_RUN_POLICY, type SlowRunPolicy } from '../config/readOpsCo
 
 export type SyncHealthStatus = 'healthy' | 'degraded' | 'failing' | 'stale' | 'unknown';
 
-export interface SyncHealth {
+/** A type, not an interface, so it fits the typed router's JSON bodies (index signatures). */
+export type SyncHealth = {
   status: SyncHealthStatus;
   reason: string;
-}
+};
 
 export interface SyncHealthInput {
   nowMs: number;

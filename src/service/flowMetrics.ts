@@ -30,14 +30,15 @@ export interface StatusSegment {
   endMs: number | null;
 }
 
-export interface DurationStats {
+// Types, not interfaces, so they fit the typed router's JSON bodies (index signatures).
+export type DurationStats = {
   count: number;
   meanHours: number | null;
   medianHours: number | null;
   p85Hours: number | null;
-}
+};
 
-export interface FlowMetrics {
+export type FlowMetrics = {
   from: string;
   to: string;
   issues: number;
@@ -45,7 +46,7 @@ export interface FlowMetrics {
   leadTime: DurationStats;
   throughput: Array<{ weekStart: string; count: number }>;
   timeInStatus: Array<{ status: string; totalHours: number; meanHours: number; issues: number }>;
-}
+};
 
 /** Monday 00:00 UTC of the ISO week containing `ms`. */
 export function isoWeekStartMs(ms: number): number {
@@ -197,5 +198,33 @@ export function computeFlowMetrics(input: {
     timeInStatus: [...statusTotals.entries()]
       .map(([status, t]) => ({ status, totalHours: hours(t.totalMs), meanHours: hours(t.totalMs) / t.issues, issues: t.issues }))
       .sort((a, b) => b.totalHours - a.totalHours || a.status.localeCompare(b.status)),
+  };
+}
+
+export interface IssueFlowFacts {
+  created: string;
+  /** First move into an in-progress status before completion; null if never in progress or not done. */
+  cycleStarted: string | null;
+  /** Start of the final run of done statuses; null while not done. */
+  completed: string | null;
+  leadTimeHours: number | null;
+  cycleTimeHours: number | null;
+  /** Every stay in a status, oldest first; `end` null = still there. */
+  statuses: Array<{ status: string | null; start: string; end: string | null; hours: number }>;
+}
+
+/** One issue's flow: its status timeline and, once done, its lead and cycle time (as computeFlowMetrics counts them). */
+export function issueFlowFacts(issue: FlowIssueRecord, changes: StatusChange[], categories: Map<string, StatusCategory>, nowMs = Date.now()): IssueFlowFacts {
+  const segments = statusTimeline(issue, changes);
+  const doneMs = completionMs(issue, segments, categories);
+  const startMs = doneMs === null ? null : cycleStartMs(issue, segments, doneMs, categories);
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  return {
+    created: new Date(issue.createdMs).toISOString(),
+    cycleStarted: iso(startMs),
+    completed: iso(doneMs),
+    leadTimeHours: doneMs === null ? null : hours(doneMs - issue.createdMs),
+    cycleTimeHours: doneMs === null || startMs === null ? null : hours(doneMs - startMs),
+    statuses: segments.map(s => ({ status: s.status, start: new Date(s.startMs).toISOString(), end: iso(s.endMs), hours: hours((s.endMs ?? nowMs) - s.startMs) })),
   };
 }

@@ -1,5 +1,8 @@
 export { createRouter } from './router';
 export type { RouterOptions } from './router';
+export { createJiraSyncApi } from './jiraSyncApi';
+export type { JiraSyncApi, JiraSyncApiOptions } from './jiraSyncApi';
+export { registerJiraSyncActions } from './actions';
 export { jiraSyncAuthPolicies, registerPermissions } from './permissions';
 export { jiraSyncIssueResourceRef, jiraSyncIssueRules } from './issuePermissions';
 export { createSchedulerTaskStateReader } from './schedulerTaskStates';

@@ -277,8 +277,11 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
       expectValid('/health', 'get', 200, health.body);
       const doc = await request(server).get('/api/jira-sync/openapi.json');
       expect(doc.status).toBe(200);
-      expect(doc.body.openapi).toBe('3.1.0');
-      expect(Object.keys(doc.body.paths)).toContain('/entities/{kind}/{namespace}/{name}/issues');
+      // Backstage's router serves the document through openapi-merge, which writes 3.0.3.
+      expect(doc.body.openapi).toMatch(/^3\./);
+      expect(doc.body.info.title).toBe('jira-sync');
+      // The document's paths are relative to the plugin (servers: /); served, they carry the mount point.
+      expect(Object.keys(doc.body.paths)).toContain('/api/jira-sync/entities/{kind}/{namespace}/{name}/issues');
     });
   });
 
@@ -371,6 +374,23 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
       expect(res.body.error.name).toBe('InputError');
       expect(res.body.error.message).toContain(parameter);
       expectValid('/issues', 'get', 400, res.body);
+    });
+
+    it.each([
+      ['limit=ten', 'request/query/limit must be integer'],
+      ['sort=priority', 'request/query/sort must be equal to one of the allowed values'],
+      ['updatedSince=yesterday', 'request/query/updatedSince must match format "date-time"'],
+      ['instance=a&instance=b', 'request/query/instance must be string'],
+      ['projetc=PAY', "Unknown query parameter 'projetc'"],
+    ])('refuses %s in the typed router, before any handler runs', async (query, message) => {
+      const res = await get(`/issues?${query}`);
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain(message);
+    });
+
+    it('accepts comma lists and alias:value unencoded (allowReserved)', async () => {
+      expect(keysOf(await list('project=PAY,OPS&instance=acme&key=PAY-1,OPS-1'))).toEqual(['acme/PAY-1', 'acme/OPS-1']);
+      expect(keysOf(await list('customField=team:Ledger'))).toEqual(['acme/PAY-3']);
     });
 
     const forged = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');

@@ -1,164 +1,32 @@
 import { createHash } from 'node:crypto';
 import type express from 'express';
 import Router from 'express-promise-router';
-import type {
-  AuditorService,
-  HttpAuthService,
-  LoggerService,
-  PermissionsService,
-  SchedulerService,
-} from '@backstage/backend-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotFoundError, ServiceUnavailableError } from '@backstage/errors';
-import type { BasicPermission } from '@backstage/plugin-permission-common';
-import type { PermissionRuleset } from '@backstage/plugin-permission-node';
-import type { CatalogService } from '@backstage/plugin-catalog-node';
-import type { JiraInstanceConfig, WebhookConcurrency } from '../config/types';
-import type { SyncDefinition } from '../spec/types';
-import type { IssueAccessCriterion, IssueFilter, IssueListItem, IssueQueryStore, Page, StatusCategory, SyncStore } from '../store/types';
-import type { SyncEngine } from '../sync/SyncEngine';
-import { syncTaskId } from '../sync/scheduleSyncs';
-import { entitySelection, selectionFilter } from './entitySelection';
-import { computeFlowMetrics, flowWindow, type StatusChange } from './flowMetrics';
-import { loadOpenApiDocument } from './openapiDocument';
-import {
-  booleanParam,
-  customFieldParam,
-  dateTimeParam,
-  enumParam,
-  integerParam,
-  listParam,
-  rejectUnknownParams,
-  stringParam,
-  type Query,
-} from './params';
-import {
-  jiraSyncDeadLetterRetryPermission,
-  jiraSyncRunTriggerPermission,
-  jiraSyncSyncReadPermission,
-} from '@jira-sync/backstage-plugin-jira-sync-common';
-import { requirePermission } from './permissions';
-import { builtInIssueRuleset, issueReadScope } from './issuePermissions';
-import type { SchedulerTaskStateReader } from './schedulerTaskStates';
-import { serializeDeadLetter, serializeHistory, serializeIssue, serializeIssueDetail, serializeRun } from './serialize';
-import { syncStatuses, type SyncStatusSources } from './syncStatus';
+import type { HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
+import { ServiceUnavailableError } from '@backstage/errors';
+import type { WebhookConcurrency } from '../config/types';
+import { createOpenApiRouter } from '../schema';
+import { createJiraSyncApi, type JiraSyncApiOptions } from './jiraSyncApi';
 import { createWebhookRouter, type RefusedDelivery, type WebhookHandler } from './webhookRoute';
 import { redactUrlCredentials } from '../lib/redactUrls';
 
-export interface RouterOptions {
-  logger: LoggerService;
-  /** Audit events for state-changing calls and refused webhook deliveries (the actor comes from the request). */
-  auditor?: AuditorService;
+export interface RouterOptions extends JiraSyncApiOptions {
   httpAuth: HttpAuthService;
-  permissions: PermissionsService;
-  /** Turns conditional issue-read decisions into store filters; default: the built-in rules only. */
-  issueRuleset?: PermissionRuleset<IssueListItem, IssueAccessCriterion>;
-  catalog: Pick<CatalogService, 'getEntityByRef'>;
-  scheduler: Pick<SchedulerService, 'triggerTask' | 'getScheduledTasks'>;
-  queryStore: IssueQueryStore;
-  syncStore: SyncStore;
-  syncs: SyncDefinition[];
-  instances: JiraInstanceConfig[];
   webhooks: WebhookHandler;
-  engine: Pick<SyncEngine, 'retryDeadLetter'>;
   webhookBodyLimitBytes: number;
   /** Default 4 deliveries processed at once and 200 waiting. */
   webhookConcurrency?: WebhookConcurrency;
-  /** Next run times from the scheduler (see createSchedulerTaskStateReader); without it they are estimated. */
-  taskStates?: SchedulerTaskStateReader;
-  /** Health inputs from src/ops (rejected credentials, drift, alert thresholds). */
-  healthFacts?: SyncStatusSources['healthFacts'];
   /** A cheap write (rolled back) proving the database takes writes, for /health. */
   checkDatabase?: () => Promise<unknown>;
-  now?: () => number;
 }
 
-const PAGE = { min: 1, max: 500, fallback: 50, cap: true } as const;
-const SORTS = ['updated', 'created', 'key'] as const;
-const ORDERS = ['asc', 'desc'] as const;
-const CATEGORIES = ['new', 'indeterminate', 'done'] as const;
-const ENTITY_CATEGORIES = ['new', 'indeterminate', 'done', 'open', 'all'] as const;
-
-/** `open` is everything not done; `all` filters nothing. */
-function statusCategoriesOf(category: (typeof ENTITY_CATEGORIES)[number]): StatusCategory[] | undefined {
-  if (category === 'all') return undefined;
-  if (category === 'open') return ['new', 'indeterminate'];
-  return [category];
-}
-const WEEKS = { min: 1, max: 104, fallback: 12 } as const;
-
-/** The store signals a cursor it did not issue with an error of this name. */
-async function withCursor<T>(page: Promise<Page<T>>): Promise<Page<T>> {
-  try {
-    return await page;
-  } catch (e) {
-    if ((e as Error)?.name === 'InvalidCursorError') {
-      throw new InputError('query parameter "cursor" is not a cursor of this listing');
-    }
-    throw e;
-  }
-}
-
-const upper = (values: string[] | undefined) => values?.map(v => v.toUpperCase());
+/** The caller's credentials (user or service; 401 otherwise); each operation checks its permission. */
+const callerOf = (httpAuth: HttpAuthService, req: Parameters<HttpAuthService['credentials']>[0]) => httpAuth.credentials(req, { allow: ['user', 'service'] });
 
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
-  const { logger, httpAuth, permissions, catalog, scheduler, queryStore, syncStore, syncs, engine } = options;
+  const { logger, httpAuth, syncStore } = options;
   const now = options.now ?? Date.now;
-  const baseUrls = new Map(options.instances.map(i => [i.name, i.baseUrl]));
-  const syncsById = new Map(syncs.map(s => [s.id, s]));
   const checkDatabase = options.checkDatabase ?? (() => syncStore.getState('')); // a primary-key lookup
-  const statusSources = { syncStore, queryStore, scheduler, taskStates: options.taskStates, logger, healthFacts: options.healthFacts };
-
-  /** The caller's credentials (user or service; 401 otherwise), once the permission allows the route. */
-  const authorize = async (req: express.Request, permission: BasicPermission) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    await requirePermission(permissions, permission, credentials);
-    return credentials;
-  };
-  /** Credentials and the caller's issue access scope (undefined = every issue); 403 when issue reads are denied. */
-  const authorizeIssueRead = async (req: express.Request) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const access = await issueReadScope(permissions, options.issueRuleset ?? builtInIssueRuleset, credentials);
-    return { credentials, access };
-  };
-  const syncOf = (syncId: string) => {
-    const sync = syncsById.get(syncId);
-    if (!sync) throw new NotFoundError(`no sync "${syncId}" in the spec`);
-    return sync;
-  };
-  /** An issue outside the caller's access scope is not found, like one never synced. */
-  const findIssue = async (keyOrId: string, query: Query, access: IssueFilter['access']) => {
-    const issue = await queryStore.getIssue(stringParam(query, 'instance'), keyOrId, access);
-    if (!issue) throw new NotFoundError(`no issue "${keyOrId}"`);
-    return issue;
-  };
-  const flowMetricsFor = async (filter: IssueFilter, weeks: number) => {
-    const { fromMs, toMs } = flowWindow(now(), weeks);
-    // Completing an issue updates it, so issues completed in the window were all updated since its start.
-    const issues = await queryStore.issuesForFlow({ ...filter, updatedSinceMs: fromMs });
-    const byInstance = new Map<string, string[]>();
-    for (const issue of issues) byInstance.set(issue.instance, [...(byInstance.get(issue.instance) ?? []), issue.issueId]);
-    const statusChanges: StatusChange[] = [];
-    for (const [instance, ids] of byInstance) {
-      for (const change of await queryStore.historiesForIssues(instance, ids, ['status'])) {
-        statusChanges.push({ instance, issueId: change.issueId, historyId: change.historyId, createdMs: change.createdMs, fromString: change.fromString, toString: change.toString });
-      }
-    }
-    return computeFlowMetrics({ issues, statusChanges, fromMs, toMs });
-  };
-
-  /** Runs a state-changing call inside an audit event that records its outcome. */
-  const audited = async <T>(req: express.Request, eventId: string, meta: Record<string, string>, call: () => Promise<T>): Promise<T> => {
-    const event = await options.auditor?.createEvent({ eventId, severityLevel: 'medium', request: req, meta });
-    try {
-      const result = await call();
-      await event?.success();
-      return result;
-    } catch (e) {
-      await event?.fail({ error: e as Error });
-      throw e;
-    }
-  };
+  const api = createJiraSyncApi(options);
 
   /** A signed delivery with a body the processor cannot read is kept as `rejected`; every refusal is audited. */
   const onRefused = async (delivery: RefusedDelivery, req: express.Request) => {
@@ -189,7 +57,10 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     createWebhookRouter({ instances: options.instances, webhooks: options.webhooks, bodyLimitBytes: options.webhookBodyLimitBytes, concurrency: options.webhookConcurrency, logger, onRefused }),
   );
 
-  router.get('/health', async (_req, res) => {
+  // Validated against src/schema/openapi.yaml (400 naming the parameter) before a handler runs; serves /openapi.json.
+  const routes = createOpenApiRouter();
+
+  routes.get('/health', async (_req, res) => {
     try {
       await checkDatabase();
     } catch (e) {
@@ -199,167 +70,51 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     res.json({ status: 'ok' });
   });
 
-  router.get('/openapi.json', (_req, res) => {
-    res.json(loadOpenApiDocument());
+  routes.get('/issues', async (req, res) => {
+    res.json(await api.listIssues(await callerOf(httpAuth, req), req.query));
   });
 
-  router.get('/issues', async (req, res) => {
-    const { access } = await authorizeIssueRead(req);
-    const query = req.query as Query;
-    rejectUnknownParams(query, [
-      'instance', 'project', 'key', 'status', 'statusCategory', 'type', 'assignee', 'label', 'component',
-      'customField', 'updatedSince', 'q', 'sort', 'order', 'includeDeleted', 'limit', 'cursor',
-    ]);
-    const filter: IssueFilter = {
-      access,
-      instance: stringParam(query, 'instance'),
-      projectKeys: upper(listParam(query, 'project')),
-      keys: upper(listParam(query, 'key')),
-      status: stringParam(query, 'status'),
-      statusCategory: enumParam(query, 'statusCategory', CATEGORIES),
-      issueType: stringParam(query, 'type'),
-      assigneeAccountId: stringParam(query, 'assignee'),
-      label: stringParam(query, 'label'),
-      component: stringParam(query, 'component'),
-      customField: customFieldParam(query, 'customField'),
-      updatedSinceMs: dateTimeParam(query, 'updatedSince'),
-      text: stringParam(query, 'q') || undefined,
-      includeDeleted: booleanParam(query, 'includeDeleted', false),
-    };
-    const page = await withCursor(
-      queryStore.listIssues(filter, {
-        sort: enumParam(query, 'sort', SORTS, 'updated'),
-        order: enumParam(query, 'order', ORDERS, 'desc'),
-        limit: integerParam(query, 'limit', PAGE),
-        cursor: stringParam(query, 'cursor'),
-      }),
-    );
-    res.json({ items: page.items.map(i => serializeIssue(i, baseUrls)), ...(page.nextCursor && { nextCursor: page.nextCursor }) });
+  routes.get('/issues/:keyOrId', async (req, res) => {
+    res.json(await api.getIssue(await callerOf(httpAuth, req), req.params.keyOrId, req.query.instance));
   });
 
-  router.get('/issues/:keyOrId', async (req, res) => {
-    const { access } = await authorizeIssueRead(req);
-    rejectUnknownParams(req.query as Query, ['instance']);
-    const issue = await findIssue(req.params.keyOrId, req.query as Query, access);
-    res.json(serializeIssueDetail(issue, baseUrls));
+  routes.get('/issues/:keyOrId/changelog', async (req, res) => {
+    res.json(await api.getChangelog(await callerOf(httpAuth, req), req.params.keyOrId, req.query));
   });
 
-  router.get('/issues/:keyOrId/changelog', async (req, res) => {
-    const { access } = await authorizeIssueRead(req);
-    const query = req.query as Query;
-    rejectUnknownParams(query, ['instance', 'limit', 'cursor']);
-    const limit = integerParam(query, 'limit', PAGE);
-    const cursor = stringParam(query, 'cursor');
-    const issue = await findIssue(req.params.keyOrId, query, access);
-    const page = await withCursor(queryStore.listHistories(issue.instance, issue.issueId, { limit, cursor }));
-    res.json({ items: page.items.map(serializeHistory), ...(page.nextCursor && { nextCursor: page.nextCursor }) });
+  routes.get('/entities/:kind/:namespace/:name/issues', async (req, res) => {
+    res.json(await api.entityIssues(await callerOf(httpAuth, req), req.params, req.query));
   });
 
-  /** The entity, read with the caller's credentials so catalog permissions apply; 404 if unseen. */
-  const entityFor = async (req: express.Request, credentials: Awaited<ReturnType<typeof authorize>>) => {
-    const { kind, namespace, name } = req.params;
-    const entityRef = stringifyEntityRef({ kind, namespace, name });
-    const entity = await catalog.getEntityByRef(entityRef, { credentials });
-    if (!entity) throw new NotFoundError(`no entity ${entityRef} in the catalog`);
-    return { entityRef, selection: entitySelection(entity, entityRef) };
-  };
-
-  router.get('/entities/:kind/:namespace/:name/issues', async (req, res) => {
-    const { credentials, access } = await authorizeIssueRead(req);
-    const query = req.query as Query;
-    rejectUnknownParams(query, ['statusCategory', 'q', 'sort', 'order', 'limit', 'cursor']);
-    const category = enumParam(query, 'statusCategory', ENTITY_CATEGORIES, 'all');
-    const pageRequest = {
-      sort: enumParam(query, 'sort', SORTS, 'updated'),
-      order: enumParam(query, 'order', ORDERS, 'desc'),
-      limit: integerParam(query, 'limit', PAGE),
-      cursor: stringParam(query, 'cursor'),
-    };
-    const text = stringParam(query, 'q') || undefined;
-    const { entityRef, selection } = await entityFor(req, credentials);
-    const selected = { ...selectionFilter(selection), access };
-    const statusCategory = statusCategoriesOf(category);
-    const covering = syncs.filter(
-      s => (selection.instance === null || s.instance === selection.instance) && s.projects.some(p => selection.projectKeys.includes(p.toUpperCase())),
-    );
-    const [page, counts, syncStatusList] = await Promise.all([
-      withCursor(queryStore.listIssues({ ...selected, text, statusCategory }, pageRequest)),
-      queryStore.countByStatusCategory(selected),
-      syncStatuses(statusSources, covering, now(), { issueCounts: false }),
-    ]);
-    res.json({
-      entityRef,
-      selector: { projectKeys: selection.projectKeys, component: selection.component, components: selection.components, label: selection.label },
-      counts,
-      items: page.items.map(i => serializeIssue(i, baseUrls)),
-      ...(page.nextCursor && { nextCursor: page.nextCursor }),
-      syncs: syncStatusList,
-    });
+  routes.get('/entities/:kind/:namespace/:name/metrics', async (req, res) => {
+    res.json(await api.entityFlowMetrics(await callerOf(httpAuth, req), req.params, req.query.weeks));
   });
 
-  router.get('/entities/:kind/:namespace/:name/metrics', async (req, res) => {
-    const { credentials, access } = await authorizeIssueRead(req);
-    const query = req.query as Query;
-    rejectUnknownParams(query, ['weeks']);
-    const weeks = integerParam(query, 'weeks', WEEKS);
-    const { selection } = await entityFor(req, credentials);
-    res.json(await flowMetricsFor({ ...selectionFilter(selection), access }, weeks));
+  routes.get('/projects/:projectKey/metrics', async (req, res) => {
+    res.json(await api.projectFlowMetrics(await callerOf(httpAuth, req), req.params.projectKey, req.query));
   });
 
-  router.get('/projects/:projectKey/metrics', async (req, res) => {
-    const { access } = await authorizeIssueRead(req);
-    const query = req.query as Query;
-    rejectUnknownParams(query, ['instance', 'weeks']);
-    const weeks = integerParam(query, 'weeks', WEEKS);
-    const instance = stringParam(query, 'instance');
-    res.json(await flowMetricsFor({ projectKeys: [req.params.projectKey.toUpperCase()], ...(instance && { instance }), access }, weeks));
+  routes.get('/syncs', async (req, res) => {
+    res.json(await api.listSyncs(await callerOf(httpAuth, req)));
   });
 
-  router.get('/syncs', async (req, res) => {
-    await authorize(req, jiraSyncSyncReadPermission);
-    rejectUnknownParams(req.query as Query, []);
-    res.json({ items: await syncStatuses(statusSources, syncs, now()) });
+  routes.get('/syncs/:syncId/runs', async (req, res) => {
+    res.json(await api.listRuns(await callerOf(httpAuth, req), req.params.syncId, req.query.limit));
   });
 
-  router.get('/syncs/:syncId/runs', async (req, res) => {
-    await authorize(req, jiraSyncSyncReadPermission);
-    const query = req.query as Query;
-    rejectUnknownParams(query, ['limit']);
-    const limit = integerParam(query, 'limit', { min: 1, max: 200, fallback: 20 });
-    const sync = syncOf(req.params.syncId);
-    res.json({ items: (await syncStore.listRuns(sync.id, limit)).map(serializeRun) });
+  routes.post('/syncs/:syncId/trigger', async (req, res) => {
+    res.status(202).json(await api.triggerSync(await callerOf(httpAuth, req), req.params.syncId, { request: req }));
   });
 
-  router.post('/syncs/:syncId/trigger', async (req, res) => {
-    const credentials = await authorize(req, jiraSyncRunTriggerPermission);
-    const sync = syncOf(req.params.syncId);
-    // ConflictError (409) from the scheduler when the sync is running already.
-    await audited(req, 'sync-trigger', { syncId: sync.id }, () => scheduler.triggerTask(syncTaskId(sync.id)));
-    logger.info(`sync "${sync.id}" triggered by ${credentials.principal.type === 'user' ? credentials.principal.userEntityRef : credentials.principal.subject}`);
-    res.status(202).json({ syncId: sync.id });
+  routes.get('/syncs/:syncId/dead-letters', async (req, res) => {
+    res.json(await api.listDeadLetters(await callerOf(httpAuth, req), req.params.syncId, req.query.includeResolved));
   });
 
-  router.get('/syncs/:syncId/dead-letters', async (req, res) => {
-    await authorize(req, jiraSyncSyncReadPermission);
-    const query = req.query as Query;
-    rejectUnknownParams(query, ['includeResolved']);
-    const includeResolved = booleanParam(query, 'includeResolved', false);
-    const sync = syncOf(req.params.syncId);
-    res.json({ items: (await syncStore.listDeadLetters(sync.id, { includeResolved })).map(serializeDeadLetter) });
+  routes.post('/syncs/:syncId/dead-letters/:issueId/retry', async (req, res) => {
+    res.json(await api.retryDeadLetter(await callerOf(httpAuth, req), req.params.syncId, req.params.issueId, { request: req }));
   });
 
-  router.post('/syncs/:syncId/dead-letters/:issueId/retry', async (req, res) => {
-    await authorize(req, jiraSyncDeadLetterRetryPermission);
-    const sync = syncOf(req.params.syncId);
-    const { issueId } = req.params;
-    if (!/^\d+$/.test(issueId)) throw new InputError(`path parameter "issueId" must be a numeric Jira issue id; got "${issueId}"`);
-    if (!(await syncStore.getDeadLetter(sync.id, issueId))) {
-      throw new NotFoundError(`no dead letter waiting for issue ${issueId} in sync "${sync.id}"`);
-    }
-    const result = await audited(req, 'dead-letter-retry', { syncId: sync.id, issueId }, () => engine.retryDeadLetter(sync, issueId));
-    res.json({ outcome: result.outcome, ...(result.error !== undefined && { error: result.error }) });
-  });
-
+  router.use(routes);
   router.use(hideInternalErrors(logger));
   return router;
 }

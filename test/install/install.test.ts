@@ -107,7 +107,7 @@ describe('installing the packed packages into a fresh Backstage app', () => {
     const frontendFiles = new Set(packed.find(p => p.name === '@jira-sync/backstage-plugin-jira-sync')!.files.map(f => f.path));
     expect(frontendFiles.has('dist/alpha.esm.js')).toBe(true);
     const backendFiles = new Set(packed.find(p => p.name === '@jira-sync/backstage-plugin-jira-sync-backend')!.files.map(f => f.path));
-    for (const path of ['migrations/20261125000000_init.js', 'config.schema.json', 'src/service/openapi.yaml', 'bin/jira-sync.js', 'dist/cli.cjs.js']) {
+    for (const path of ['migrations/20261125000000_init.js', 'config.schema.json', 'src/schema/openapi.yaml', 'bin/jira-sync.js', 'dist/cli.cjs.js']) {
       expect({ path, packed: backendFiles.has(path) }).toEqual({ path, packed: true });
     }
   });

@@ -3,7 +3,7 @@ import { loadOpenApiDocument } from '../../src/service/openapiDocument';
 
 type Json = Record<string, any>;
 
-/** Validates response bodies against the response schemas of src/service/openapi.yaml. */
+/** Validates response bodies against the response schemas of src/schema/openapi.yaml. */
 export function createResponseValidator() {
   const document = loadOpenApiDocument() as Json;
   // strict off: the document's non-schema keywords (openapi, paths...) sit beside the schemas.
