@@ -97,7 +97,7 @@ function touchIssues(sim: JiraSimulator, share: number): number {
 function runWorker(sim: JiraSimulator, input: WorkerInput, heapMb?: number): Promise<WorkerResult> {
   return new Promise((resolvePromise, reject) => {
     // tsx's CommonJS hook only: its ESM loader runs a second V8 isolate (~40 MB RSS) that a built plugin never has.
-    const execArgv = ['--require', 'tsx/cjs', '--expose-gc', ...(heapMb ? [`--max-old-space-size=${heapMb}`] : [])];
+    const execArgv = ['--require', require.resolve('tsx/cjs'), '--expose-gc', ...(heapMb ? [`--max-old-space-size=${heapMb}`] : [])];
     const child = fork(resolve(__dirname, 'worker.ts'), [JSON.stringify(input)], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     let result: WorkerResult | undefined;
     let failure: string | undefined;

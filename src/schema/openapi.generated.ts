@@ -824,7 +824,8 @@ export const spec = {
                       "enum": [
                         "stored",
                         "still-failing",
-                        "not-found"
+                        "not-found",
+                        "out-of-scope"
                       ]
                     },
                     "error": {

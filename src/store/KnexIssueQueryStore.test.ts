@@ -144,6 +144,38 @@ describe.each(databases.eachSupportedId())('KnexIssueQueryStore on %p', database
     expect(await listAll(query, { customField: { alias: 'missing', value: 'core' } })).toEqual([]);
   });
 
+  it('finds the same text matches, in order and across pages, when they are dense and when they are rare', async () => {
+    // More issues than a text search's first step looks at (TEXT_WINDOW_ROWS), newest first.
+    const { query, store } = await setup();
+    const versions = Array.from({ length: 1300 }, (_, n) =>
+      version(n + 1, {
+        summary: `${n % 2 === 0 ? 'common' : 'other'} ${n % 97 === 0 ? 'rarity' : 'plain'} item ${n}`,
+        status: n % 3 === 0 ? 'Done' : 'To Do',
+        updatedMs: BASE_MS + n * HOUR,
+      }),
+    );
+    await store.writePage({ syncId: 's1', instance: 'cloud', versions, nowMs: NOW });
+    await store.removeFromScope({ syncId: 's1', instance: 'cloud', goneIds: ['1', '98'], reason: 'gone', nowMs: NOW + 1 });
+    const expected = (keep: (n: number) => boolean) =>
+      versions.map((v, n) => ({ key: v.issue.issueKey, n })).filter(({ n }) => n !== 0 && n !== 97 && keep(n)).reverse().map(({ key }) => key);
+    async function allPages(filter: IssueFilter) {
+      const keys: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await query.listIssues(filter, { limit: 40, cursor });
+        keys.push(...keysOf(page.items));
+        cursor = page.nextCursor;
+      } while (cursor);
+      return keys;
+    }
+    expect(await allPages({ projectKeys: ['ABC'], text: 'comm' })).toEqual(expected(n => n % 2 === 0));
+    expect(await allPages({ projectKeys: ['ABC'], text: 'rarity' })).toEqual(expected(n => n % 97 === 0));
+    expect(await allPages({ text: 'rar', status: 'Done' })).toEqual(expected(n => n % 97 === 0 && n % 3 === 0));
+    expect(await allPages({ projectKeys: ['ABC'], text: 'common rarity' })).toEqual(expected(n => n % 2 === 0 && n % 97 === 0));
+    expect(await allPages({ projectKeys: ['ABC'], text: 'absent' })).toEqual([]);
+    expect(keysOf((await query.listIssues({ text: 'rarity' }, { limit: 3, sort: 'created', order: 'asc' })).items)).toHaveLength(3);
+  });
+
   it('searches summary words by prefix, punctuation separating words', async () => {
     const { query } = await withFixture();
     expect(await listAll(query, { instance: 'cloud', text: 'LOGIN' })).toEqual(['ABC-1', 'XYZ-4']);

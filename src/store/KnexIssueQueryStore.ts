@@ -49,6 +49,15 @@ export class InvalidCursorError extends Error {
   }
 }
 
+/** A row of ISSUE_LIST_COLUMNS, as the driver returns it. */
+type ListRow = Parameters<typeof issueListItemFromRow>[0];
+
+/** Rows of a text search's first step (see textSearchPage): an index walk this long costs a few milliseconds. */
+const TEXT_WINDOW_ROWS = 1000;
+
+/** Every word as a prefix, all of them required (words hold no quote: see searchText). */
+const postgresTsquery = (words: string[]) => words.map(w => `'${w}':*`).join(' & ');
+
 const clampLimit = (limit: number | undefined) =>
   Math.min(MAX_PAGE_LIMIT, Math.max(1, Math.floor(limit ?? DEFAULT_PAGE_LIMIT)));
 
@@ -136,20 +145,20 @@ export class KnexIssueQueryStore implements IssueQueryStore {
 
   /**
    * Every word of the text begins a word of the summary (rules: migrations/lib/searchText.js); a
-   * text without words (punctuation, control characters such as NUL) matches nothing.
+   * text without words (punctuation, control characters such as NUL) matches nothing. `row` names
+   * the SQLite rowid being tested when it is not the table's own.
    */
-  private whereTextMatches(query: Knex.QueryBuilder, text: string) {
+  private whereTextMatches(query: Knex.QueryBuilder, text: string, row?: { sqliteRowid: string }) {
     const words = queryWords(text);
     if (!words.length) {
       query.whereRaw('1 = 0');
     } else if (this.sqlite) {
       // Words hold no quote: each is an FTS5 string with a prefix star, all of them required.
       const match = words.map(w => `"${w}"*`).join(' AND ');
-      query.whereRaw(`${T.issues}.rowid in (select rowid from ${T.issueSearch} where ${T.issueSearch} match ?)`, [match]);
+      query.whereRaw(`${row?.sqliteRowid ?? `${T.issues}.rowid`} in (select rowid from ${T.issueSearch} where ${T.issueSearch} match ?)`, [match]);
     } else {
       // search_vector holds the words verbatim (generated from search_words, GIN-indexed); words hold no quote either.
-      const tsquery = words.map(w => `'${w}':*`).join(' & ');
-      query.whereRaw(`${T.issues}.search_vector @@ ?::tsquery`, [tsquery]);
+      query.whereRaw(`${T.issues}.search_vector @@ ?::tsquery`, [postgresTsquery(words)]);
     }
   }
 
@@ -190,6 +199,33 @@ export class KnexIssueQueryStore implements IssueQueryStore {
     }
   }
 
+  /**
+   * A page of a text search in two steps, each cheap where the other is not: a common word is
+   * found among the first TEXT_WINDOW_ROWS rows in page order (an index walk, however many issues
+   * match); when that window holds too few matches, the text index drives the query instead and
+   * reads only the (then few) matching rows. Same rows as the one-step query, in the same order.
+   */
+  private async textSearchPage(
+    filter: IssueFilter & { text: string },
+    page: (filter: IssueFilter) => Knex.QueryBuilder,
+    ordering: Array<{ column: string; order: 'asc' | 'desc' }>,
+    wanted: number,
+  ): Promise<ListRow[]> {
+    if (!queryWords(filter.text).length) return [];
+    const { text, ...withoutText } = filter;
+    const window = page(withoutText).limit(Math.max(TEXT_WINDOW_ROWS, wanted));
+    // The window is aliased as the table, so every qualified column of the page reads from it.
+    const rowColumn = this.sqlite ? this.knex.raw(`${T.issues}.rowid as search_rowid`) : `${T.issues}.search_vector`;
+    const inWindow = this.knex.from(window.select(rowColumn).as(T.issues)).select(ISSUE_LIST_COLUMNS);
+    this.whereTextMatches(inWindow, text, { sqliteRowid: `${T.issues}.search_rowid` });
+    const found: ListRow[] = await inWindow.orderBy(ordering).limit(wanted);
+    if (found.length >= wanted) return found;
+    if (this.sqlite) return page(filter).limit(wanted); // Driven by the FTS5 match (the rowid IN list).
+    // PostgreSQL: the matching rows first (GIN), the other filters on them; the CTE shadows the table.
+    const matching = this.knex.raw(`select * from ${T.issues} where search_vector @@ ?::tsquery`, [postgresTsquery(queryWords(text))]);
+    return page(withoutText).withMaterialized(T.issues, matching).limit(wanted);
+  }
+
   private filtered(filter: IssueFilter): Knex.QueryBuilder {
     const q = this.knex(T.issues);
     const col = (c: string) => `${T.issues}.${c}`;
@@ -222,23 +258,27 @@ export class KnexIssueQueryStore implements IssueQueryStore {
     const limit = clampLimit(page.limit);
     const sortColumn = SORT_COLUMNS[sort];
     if (!sortColumn) throw new InvalidCursorError(`unknown sort "${sort}"`);
-    const query = this.filtered(filter).select(ISSUE_LIST_COLUMNS);
-    if (page.cursor) {
-      // Keyset pagination on (sort value, instance, issue id): stable while rows are inserted.
-      const [value, instance, issueId] = decodeCursor(page.cursor, `${sort}:${order}`, [SORT_VALUE[sort], shortText(100), numericId]);
-      query.whereRaw(
-        `(${sortColumn}, ${T.issues}.instance, ${T.issues}.issue_id) ${order === 'desc' ? '<' : '>'} (?, ?, ?)`,
-        [value as any, instance as any, issueId as any],
-      );
-    }
-    query
-      .orderBy([
-        { column: sortColumn, order },
-        { column: `${T.issues}.instance`, order },
-        { column: `${T.issues}.issue_id`, order },
-      ])
-      .limit(limit + 1);
-    const rows = await query;
+    const ordering: Array<{ column: string; order: 'asc' | 'desc' }> = [
+      { column: sortColumn, order },
+      { column: `${T.issues}.instance`, order },
+      { column: `${T.issues}.issue_id`, order },
+    ];
+    const cursor = page.cursor ? decodeCursor(page.cursor, `${sort}:${order}`, [SORT_VALUE[sort], shortText(100), numericId]) : undefined;
+    const pageOf = (f: IssueFilter) => {
+      const query = this.filtered(f).select(ISSUE_LIST_COLUMNS);
+      if (cursor) {
+        // Keyset pagination on (sort value, instance, issue id): stable while rows are inserted.
+        const [value, instance, issueId] = cursor;
+        query.whereRaw(
+          `(${sortColumn}, ${T.issues}.instance, ${T.issues}.issue_id) ${order === 'desc' ? '<' : '>'} (?, ?, ?)`,
+          [value as any, instance as any, issueId as any],
+        );
+      }
+      return query.orderBy(ordering);
+    };
+    const rows: ListRow[] = filter.text
+      ? await this.textSearchPage({ ...filter, text: filter.text }, pageOf, ordering, limit + 1)
+      : await pageOf(filter).limit(limit + 1);
     const items = rows.slice(0, limit).map(issueListItemFromRow);
     if (rows.length <= limit) return { items };
     const last = items[items.length - 1];
