@@ -69,7 +69,8 @@ describe('the Jira tab on an entity page of the dev Backstage app', () => {
 
   it('opens from the entity page and lists the issues the backend answered', async () => {
     await openAsGuest(page, dev.entityPageUrl);
-    await page.getByRole('tab', { name: 'Jira' }).click({ timeout: 60_000 });
+    // The entity page's tabs are links to each content's path.
+    await page.locator('a[href$="/alpha-service/jira"]').filter({ hasText: 'Jira' }).click({ timeout: 60_000 });
     await page.waitForURL(/\/catalog\/default\/component\/alpha-service\/jira/);
     await page.getByTestId('jira-sync-issue-open').first().waitFor({ timeout: 60_000 });
     const answer = await settledAnswer({ sort: 'updated', cursor: null, q: null });
