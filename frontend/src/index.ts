@@ -10,6 +10,7 @@ export type { EntityJiraSyncContentProps } from './components/EntityJiraSyncCont
 export { JiraSyncFrontendClient } from './api/JiraSyncFrontendClient';
 export type * from './api/contract';
 export {
+  JIRA_COM_COMPONENTS_ANNOTATION,
   JIRA_COM_PROJECT_KEY_ANNOTATION,
   JIRA_COMPONENT_ANNOTATION,
   JIRA_LABEL_ANNOTATION,

@@ -296,9 +296,11 @@ function useNow(): number {
 }
 
 function SelectorLine(props: { data: EntityIssues }) {
-  const { projectKeys, component, label } = props.data.selector;
+  const { projectKeys, component, components, label } = props.data.selector;
   const parts = [`${projectKeys.length === 1 ? 'Project' : 'Projects'} ${projectKeys.join(', ')}`];
-  if (component) parts.push(`component ${component}`);
+  // A backend before selector.components sends jira/component alone.
+  const anyOf = components ?? (component ? [component] : []);
+  if (anyOf.length) parts.push(`${anyOf.length === 1 ? 'component' : 'components'} ${anyOf.join(', ')}`);
   if (label) parts.push(`label ${label}`);
   return <span data-testid="jira-sync-selector">{parts.join(' · ')}</span>;
 }
