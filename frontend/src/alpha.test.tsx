@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Entity } from '@backstage/catalog-model';
 import { createExtensionTester } from '@backstage/frontend-test-utils';
-import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
-import jiraSyncPlugin, { entityJiraSyncCard, jiraSyncApi } from './alpha';
+import { EntityCardBlueprint, EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import jiraSyncPlugin, { entityJiraSyncCard, entityJiraSyncContent, jiraSyncApi } from './alpha';
 
 function entityWith(annotations: Record<string, string>): Entity {
   return { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'x', annotations } };
@@ -39,5 +39,15 @@ describe('new frontend system plugin', () => {
   it('takes a refresh interval from its config and refuses a negative one', () => {
     expect(() => createExtensionTester(entityJiraSyncCard, { config: { refreshIntervalSeconds: 10 } }).get(EntityCardBlueprint.dataRefs.filterFunction)).not.toThrow();
     expect(() => createExtensionTester(entityJiraSyncCard, { config: { refreshIntervalSeconds: -1 } }).get(EntityCardBlueprint.dataRefs.filterFunction)).toThrow(/refreshIntervalSeconds/);
+  });
+
+  it('adds a "Jira" tab at /jira on the same entities as the card', () => {
+    expect(jiraSyncPlugin.getExtension('entity-content:jira-sync')).toMatchObject({ kind: 'entity-content', namespace: 'jira-sync' });
+    const tester = createExtensionTester(entityJiraSyncContent);
+    expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe('Jira');
+    const filter = tester.get(EntityContentBlueprint.dataRefs.filterFunction) as (entity: Entity) => boolean;
+    expect(filter(entityWith({ 'jira/project-key': 'SHOP' }))).toBe(true);
+    expect(filter(entityWith({ 'jira.com/project-key': 'SHOP' }))).toBe(true);
+    expect(filter(entityWith({ 'jira/component': 'Checkout' }))).toBe(false);
   });
 });
