@@ -203,8 +203,8 @@ describe('Cloud responses match the official OpenAPI document', () => {
   });
 
   it('links are written with the base URL the client called: behind a proxy, through the proxy', async () => {
-    const viaProxy = async (path: string) => {
-      const response = await fetch(`${sim.url}${path}`, {
+    const viaProxy = async (route: string) => {
+      const response = await fetch(`${sim.url}${route}`, {
         headers: {
           Authorization: `Basic ${Buffer.from(`${sim.credentials.email}:${sim.credentials.apiToken}`).toString('base64')}`,
           'X-Forwarded-Host': 'jira.gateway.example',
