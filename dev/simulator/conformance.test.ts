@@ -175,6 +175,58 @@ describe('Cloud responses match the official OpenAPI document', () => {
     expect(full.body.names.status).toBe('Status');
   });
 
+  it('search/jql with expand=transitions: a transitions array per issue, each to a status', async () => {
+    const page = await client.get('/rest/api/3/search/jql?jql=project%20%3D%20ALPHA&fields=summary,status&expand=transitions&maxResults=5');
+    expectValid(responseSchema('/rest/api/3/search/jql', 'get', '200'), page);
+    const transition = component('IssueTransition');
+    for (const issue of page.body.issues) {
+      expect(issue.transitions.length).toBeGreaterThan(0);
+      for (const t of issue.transitions) {
+        if (!transition(t)) throw new Error(ajv.errorsText(transition.errors));
+        if (!component('StatusDetails')(t.to)) throw new Error(ajv.errorsText(component('StatusDetails').errors));
+        expect(t.to.id).not.toBe(issue.fields.status.id);
+      }
+    }
+    const plain = await client.get('/rest/api/3/search/jql?jql=project%20%3D%20ALPHA&fields=summary&maxResults=5');
+    expect(plain.body.issues[0]).not.toHaveProperty('transitions');
+  });
+
+  it('project/search: pages with startAt, maxResults, total, isLast, self and nextPage', async () => {
+    const validate = responseSchema('/rest/api/3/project/search', 'get', '200');
+    const first = await client.get('/rest/api/3/project/search?maxResults=2');
+    expectValid(validate, first);
+    expect(first.body).toMatchObject({ startAt: 0, maxResults: 2, total: 3, isLast: false });
+    expect(first.body.values.map((p: any) => p.key)).toEqual(['ALPHA', 'BETA']);
+    const next = await client.get(new URL(first.body.nextPage).pathname + new URL(first.body.nextPage).search);
+    expectValid(validate, next);
+    expect(next.body).toMatchObject({ startAt: 2, total: 3, isLast: true });
+    expect(next.body.values.map((p: any) => p.key)).toEqual(['GAMMA']);
+    expect(next.body).not.toHaveProperty('nextPage');
+    expect(first.body.self).toBe(`${sim.url}/rest/api/3/project/search?startAt=0&maxResults=2`);
+    expectValid(errorCollection(), await client.get('/rest/api/3/project/search?startAt=-1'), 400);
+  });
+
+  it('links are written with the base URL the client called: behind a proxy, through the proxy', async () => {
+    const viaProxy = async (route: string) => {
+      const response = await fetch(`${sim.url}${route}`, {
+        headers: {
+          Authorization: `Basic ${Buffer.from(`${sim.credentials.email}:${sim.credentials.apiToken}`).toString('base64')}`,
+          'X-Forwarded-Host': 'jira.gateway.example',
+          'X-Forwarded-Proto': 'https',
+        },
+      });
+      return response.json() as Promise<any>;
+    };
+    const projects = await viaProxy('/rest/api/3/project/search?maxResults=1');
+    expect(projects.nextPage).toBe('https://jira.gateway.example/rest/api/3/project/search?startAt=1&maxResults=1');
+    expect(projects.values[0].self).toMatch(/^https:\/\/jira\.gateway\.example\/rest\/api\/3\/project\//);
+    const changelog = await viaProxy('/rest/api/3/issue/ALPHA-3/changelog?maxResults=3');
+    expect(changelog.nextPage).toMatch(/^https:\/\/jira\.gateway\.example\/rest\/api\/3\/issue\/ALPHA-3\/changelog\?/);
+    const page = await viaProxy('/rest/api/3/search/jql?jql=project%20%3D%20ALPHA&fields=status&maxResults=1');
+    expect(page.issues[0].self).toMatch(/^https:\/\/jira\.gateway\.example\//);
+    expect(page.issues[0].fields.status.self).toMatch(/^https:\/\/jira\.gateway\.example\//);
+  });
+
   it('search/approximate-count', async () => {
     const count = await client.post('/rest/api/3/search/approximate-count', { jql: 'project = GAMMA' });
     expectValid(responseSchema('/rest/api/3/search/approximate-count', 'post', '200'), count);

@@ -1,3 +1,4 @@
+import { projectId } from '../data/catalog';
 import { fieldCatalogue, renderHistory, renderIssue, renderUser, selectFields, type ChangelogMode, type RenderContext } from '../data/render';
 import type { SimIssue } from '../data/store';
 import { jiraTimestamp } from '../data/time';
@@ -81,7 +82,8 @@ function searchParams(method: string, url: URL, body: Record<string, unknown>): 
   };
 }
 
-export function route(state: SimulatorState, method: string, url: URL, rawBody: string): Reply {
+/** `publicBase`: the base URL the client called (through a proxy or gateway): links it gets back lead through it. */
+export function route(state: SimulatorState, method: string, url: URL, rawBody: string, publicBase: string = state.url): Reply {
   const m = /^\/rest\/api\/(2|3|latest)\/(.*?)\/?$/.exec(url.pathname);
   if (!m) throw notFound(`No resource at ${url.pathname}.`);
   const version = m[1] === '3' ? '3' : '2';
@@ -89,7 +91,7 @@ export function route(state: SimulatorState, method: string, url: URL, rawBody: 
   const cloud = state.deployment === 'cloud';
   // Data Center has no REST v3; Cloud serves both.
   if (!cloud && version === '3') throw notFound(`No resource at ${url.pathname}.`);
-  const ctx: RenderContext = { data: state.data, baseUrl: state.url, apiVersion: version, deployment: state.deployment, timeZone: state.timeZone };
+  const ctx: RenderContext = { data: state.data, baseUrl: publicBase, apiVersion: version, deployment: state.deployment, timeZone: state.timeZone };
   const body = method === 'POST' ? parseJsonBody(rawBody) : {};
   if (method === 'POST' && cloud) checkBodyTypes(resource, body);
   const onlyOn = (deployment: 'cloud' | 'datacenter') => {
@@ -124,6 +126,9 @@ export function route(state: SimulatorState, method: string, url: URL, rawBody: 
       if (!query.where) throw jiraError(400, 'Unbounded JQL queries are not allowed here. Please add a search restriction to your query.');
       return { status: 200, body: { count: state.search(query, []).length } };
     }
+    case 'project/search':
+      methods('GET');
+      return projectSearch(state, ctx, url);
     case 'issue/bulkfetch':
       methods('POST');
       onlyOn('cloud');
@@ -199,6 +204,41 @@ function bulkFetch(state: SimulatorState, ctx: RenderContext, body: Record<strin
   return { status: 200, body: { issues, issueErrors }, issues: issues.length };
 }
 
+/** A query parameter that must be a non-negative integer, or a 400 naming it. */
+function integerParam(url: URL, name: string, fallback: number): number {
+  const raw = url.searchParams.get(name);
+  const n = raw === null ? fallback : Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw jiraError(400, `The value '${raw}' is invalid for the parameter '${name}'.`);
+  return n;
+}
+
+/** GET project/search: the projects the user may browse, by key, in pages (startAt, maxResults up to 100). */
+function projectSearch(state: SimulatorState, ctx: RenderContext, url: URL): Reply {
+  const startAt = integerParam(url, 'startAt', 0);
+  const maxResults = Math.min(100, Math.max(1, integerParam(url, 'maxResults', 50)));
+  const visible = state.data.projectKeys.filter(key => state.canSee(key)).sort();
+  const api = `${ctx.baseUrl}/rest/api/${ctx.apiVersion}`;
+  const values = visible.slice(startAt, startAt + maxResults).map(key => ({
+    expand: 'description,lead,issueTypes,url,projectKeys,permissions,insight',
+    self: `${api}/project/${projectId(key)}`,
+    id: projectId(key),
+    key,
+    name: key.charAt(0) + key.slice(1).toLowerCase(),
+    avatarUrls: { '48x48': `${ctx.baseUrl}/avatar/project/${key}` },
+    projectTypeKey: 'software',
+    simplified: false,
+    style: 'classic',
+    isPrivate: false,
+    properties: {},
+  }));
+  const isLast = startAt + values.length >= visible.length;
+  const page = (at: number) => `${api}/project/search?startAt=${at}&maxResults=${maxResults}`;
+  return {
+    status: 200,
+    body: { self: page(startAt), ...(isLast ? {} : { nextPage: page(startAt + values.length) }), maxResults, startAt, total: visible.length, isLast, values },
+  };
+}
+
 /** GET issue/{id}/changelog: a page of histories, oldest first, at most 100. */
 function changelogPage(state: SimulatorState, ctx: RenderContext, issue: SimIssue, url: URL): Reply {
   const total = state.data.historyCountOf(issue);
@@ -211,7 +251,7 @@ function changelogPage(state: SimulatorState, ctx: RenderContext, issue: SimIssu
   const startAt = number('startAt', 0);
   const maxResults = Math.min(100, Math.max(1, number('maxResults', 100)));
   const values = state.data.historySlice(issue, startAt, maxResults).map(h => renderHistory(h, ctx));
-  const base = `${state.url}/rest/api/${ctx.apiVersion}/issue/${issue.key}/changelog`;
+  const base = `${ctx.baseUrl}/rest/api/${ctx.apiVersion}/issue/${issue.key}/changelog`;
   const isLast = startAt + values.length >= total;
   return {
     status: 200,

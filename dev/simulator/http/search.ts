@@ -1,5 +1,7 @@
 import { compareSortKeys, type OrderBy } from '../jql/evaluate';
-import { namesAndSchema, renderIssue, selectFields, type RenderContext } from '../data/render';
+import { STATUSES } from '../data/catalog';
+import { namesAndSchema, renderField, renderIssue, selectFields, type RenderContext } from '../data/render';
+import type { SearchView } from '../data/store';
 import type { SimulatorState, SearchHit } from '../runtime/state';
 import { jiraError } from './errors';
 import type { Reply } from './routes';
@@ -67,6 +69,22 @@ export function pageCap(requested: string[], fieldCount: number, withChangelog: 
   return 100 / (manyFields ? 2 : 1) / (withChangelog ? 2 : 1);
 }
 
+/** `expand=transitions`: every workflow status but the current one is a transition (Jira Cloud sends the array; some clients need it). */
+export function transitionsOf(view: SearchView, ctx: RenderContext) {
+  const current = (view.values.status as { id?: string } | undefined)?.id;
+  return STATUSES.filter(s => s.id !== current).map(status => ({
+    id: String(Number(status.id) - 9989),
+    name: status.name,
+    to: renderField({ ...view, values: { ...view.values, status } }, 'status', ctx),
+    hasScreen: false,
+    isGlobal: true,
+    isInitial: false,
+    isAvailable: true,
+    isConditional: false,
+    looped: false,
+  }));
+}
+
 /** GET|POST /rest/api/3/search/jql. */
 export function cloudSearch(state: SimulatorState, ctx: RenderContext, params: SearchParams): Reply {
   const jql = typeof params.jql === 'string' ? params.jql : '';
@@ -76,7 +94,7 @@ export function cloudSearch(state: SimulatorState, ctx: RenderContext, params: S
   const fields = selectFields(requested, 'none');
   const expand = listOf(params.expand) ?? [];
   const withChangelog = expand.includes('changelog');
-  const idsOnly = fields.every(f => f === 'key') && !withChangelog;
+  const idsOnly = fields.every(f => f === 'key') && !withChangelog && !expand.includes('transitions');
   const cap = idsOnly ? 5000 : pageCap(requested, fields.length, withChangelog);
   const maxResults = Math.min(cap, Math.max(1, integer(params.maxResults, 'maxResults', 50)));
   const reconcile = new Set((params.reconcileIssues ?? []).map(Number));
@@ -97,7 +115,10 @@ export function cloudSearch(state: SimulatorState, ctx: RenderContext, params: S
   const issues = page.map(({ issue, view }) =>
     idsOnly
       ? { id: String(issue.id), ...(fields.includes('key') ? { key: view.key } : {}) }
-      : renderIssue(issue, fields, withChangelog ? { kind: 'newest', max: 40 } : { kind: 'none' }, ctx, view),
+      : {
+          ...renderIssue(issue, fields, withChangelog ? { kind: 'newest', max: 40 } : { kind: 'none' }, ctx, view),
+          ...(expand.includes('transitions') ? { transitions: transitionsOf(view, ctx) } : {}),
+        },
   );
   const last = page[page.length - 1];
   const body: Record<string, unknown> = { issues, isLast };

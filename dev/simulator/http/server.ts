@@ -38,6 +38,17 @@ export async function startServer(state: SimulatorState, port: number): Promise<
   return { server, url: `http://127.0.0.1:${actual}` };
 }
 
+/** The base URL the client called: a proxy's X-Forwarded-Host/-Proto, else the Host header, else the configured one. */
+export function publicBaseOf(state: Pick<SimulatorState, 'url' | 'publicBaseUrl'>, req: Pick<IncomingMessage, 'headers'>): string {
+  if (state.publicBaseUrl) return state.publicBaseUrl.replace(/\/+$/, '');
+  const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value)?.split(',')[0].trim() || undefined;
+  const host = first(req.headers['x-forwarded-host']) ?? first(req.headers.host);
+  if (!host || !/^[A-Za-z0-9.\-\[\]:]+$/.test(host)) return state.url;
+  const proto = first(req.headers['x-forwarded-proto']) === 'https' ? 'https' : new URL(state.url).protocol.slice(0, -1);
+  const prefix = first(req.headers['x-forwarded-prefix'])?.replace(/\/+$/, '') ?? '';
+  return `${proto}://${host}${/^\/[\w\-/.]*$/.test(prefix) ? prefix : ''}`;
+}
+
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -92,7 +103,7 @@ async function handle(state: SimulatorState, req: IncomingMessage, res: ServerRe
       throw new HttpError(fault.status, { errorMessages: [`${message} (injected by the simulator)`], errors: {} }, fault.retryAfterSeconds ? { 'Retry-After': String(fault.retryAfterSeconds) } : {});
     }
     state.authenticate(req.headers.authorization);
-    reply = route(state, method, url, rawBody);
+    reply = route(state, method, url, rawBody, publicBaseOf(state, req));
     reply.headers = { ...rate.headers, ...reply.headers };
   } catch (error) {
     if (error instanceof HttpError) reply = { status: error.status, body: error.body, headers: error.headers };

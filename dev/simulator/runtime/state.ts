@@ -35,6 +35,8 @@ interface TokenState {
 /** Everything the HTTP handlers read: data, clock, who is asking, limits, faults and the log. */
 export class SimulatorState {
   url = '';
+  /** Set behind a proxy that rewrites Host: links are written with it instead of the request's address. */
+  publicBaseUrl?: string;
   readonly faults = new Faults();
   readonly rateLimiter = new RateLimiter();
   readonly requestLog: RequestLogEntry[] = [];
