@@ -13,7 +13,7 @@ import { startDevBackend, type DevBackend } from '../support/devBackend';
  * (the simulator's seed gives ALPHA more than one issue with 1,000+ histories) as the database holds it.
  */
 
-jest.setTimeout(300_000);
+jest.setTimeout(600_000);
 
 const RESULTS = resolve(__dirname, '../../test-results');
 const DOCS = resolve(__dirname, '../../frontend/docs');
@@ -29,7 +29,8 @@ describe('the Jira tab on an entity page of the dev Backstage app', () => {
   const answers: Array<{ url: URL; body: Json }> = [];
 
   beforeAll(async () => {
-    dev = await startDevBackend({ issues: 900 });
+    // The app build takes minutes on a loaded machine.
+    dev = await startDevBackend({ issues: 900, timeoutMs: 480_000 });
     database = knexFactory({
       client: 'better-sqlite3',
       connection: { filename: join(dev.dataDir, 'jira-sync.sqlite'), options: { readonly: true } },
