@@ -8,7 +8,7 @@ import { syncDefinition } from './support/factories';
 jest.setTimeout(180_000);
 
 const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
-const ISSUES = 150;
+const ISSUES = 90;
 
 describe.each(databases.eachSupportedId())('sync progress in the syncs API on %s', databaseId => {
   let h: Harness;
@@ -18,7 +18,7 @@ describe.each(databases.eachSupportedId())('sync progress in the syncs API on %s
 
   it('a first full sync against a slow Jira shows issuesRead growing and issuesExpected set while running, then null', async () => {
     const knex = await databases.init(databaseId);
-    h = await startHarness(knex, { seed: 21, projects: 1, issues: ISSUES, historyShape: 'small', latency: { fixedMs: 100, perIssueMs: 10 } });
+    h = await startHarness(knex, { seed: 21, projects: 1, issues: ISSUES, historyShape: 'small', latency: { fixedMs: 300, perIssueMs: 0 } });
     const [project] = h.sim.data.projects();
     const sync = syncDefinition({ id: 'slow', projects: [project], strategy: 'full', pageSize: 15 });
     // A second store on the same database: what another replica reads.

@@ -41,6 +41,7 @@ import { requirePermission } from './permissions';
 import type { SchedulerTaskStateReader } from './schedulerTaskStates';
 import { serializeDeadLetter, serializeHistory, serializeIssue, serializeIssueDetail, serializeRun } from './serialize';
 import { syncStatuses, type SyncStatusSources } from './syncStatus';
+import { createChartRoutes } from './charts/chartRoutes';
 import { createWebhookRouter, type RefusedDelivery, type WebhookHandler } from './webhookRoute';
 import { redactUrlCredentials } from '../lib/redactUrls';
 
@@ -349,6 +350,8 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const result = await audited(req, 'dead-letter-retry', { syncId: sync.id, issueId }, () => engine.retryDeadLetter(sync, issueId));
     res.json({ outcome: result.outcome, ...(result.error !== undefined && { error: result.error }) });
   });
+
+  router.use(createChartRoutes({ queryStore, now, authorize: req => authorize(req, jiraSyncIssueReadPermission), entityFilter: async (req, credentials) => selectionFilter((await entityFor(req, credentials as Awaited<ReturnType<typeof authorize>>)).selection) }));
 
   router.use(hideInternalErrors(logger));
   return router;

@@ -100,4 +100,6 @@ export interface IssueQueryStore {
   /** History items whose field name or field id is in `fields`, per issue oldest first. */
   historiesForIssues(instance: string, issueIds: string[], fields: string[]): Promise<FieldChangeRecord[]>;
   issuesForFlow(filter: IssueFilter): Promise<FlowIssueRecord[]>;
+  /** Summaries of the given issues of one instance, by issue id (absent ones left out). */
+  issueSummaries(instance: string, issueIds: string[]): Promise<Map<string, string | null>>;
 }

@@ -306,5 +306,13 @@ export class KnexIssueQueryStore implements IssueQueryStore {
       initialStatus: row.first_status_from ?? row.status ?? null,
     }));
   }
-}
 
+  async issueSummaries(instance: string, issueIds: string[]): Promise<Map<string, string | null>> {
+    const out = new Map<string, string | null>();
+    for (const ids of chunk(issueIds, IDS_PER_STATEMENT)) {
+      const rows = await this.knex(T.issues).where({ instance }).whereIn('issue_id', ids).select('issue_id', 'summary');
+      for (const row of rows) out.set(idOf(row.issue_id), row.summary ?? null);
+    }
+    return out;
+  }
+}
