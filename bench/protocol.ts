@@ -66,6 +66,8 @@ export interface WorkerResult {
   repeatAfterIncremental: RunFigures;
   /** VmHWM after the full run, before anything else in the process. */
   peakRssBytes: number;
+  /** RSS with the code loaded and the database migrated, before the full run: what the sync adds is the peak minus this. */
+  baselineRssBytes?: number;
   /** Heap in use after a forced garbage collection at the end of the full run: what is retained. */
   heapAfterFullRunBytes: number;
 }

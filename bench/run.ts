@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import knexFactory from 'knex';
 import { startJiraSimulator, type JiraSimulator } from '../dev/simulator';
 import { REQUIRED_FIELDS } from '../src/jira';
+import { parseCommandLine } from '../src/lib/commandLine';
 import { renderChart } from './chart';
 import { fullReadLowerBound, type LowerBound } from './lowerBound';
 import type { BenchDatabase, SimReply, WorkerInput, WorkerMessage, WorkerResult } from './protocol';
@@ -39,42 +40,37 @@ interface BenchArgs {
   /** Result files whose measurements are kept unless measured again; earlier files win. */
   mergeFrom: string[];
   measure: boolean;
+  cpuProfile: boolean;
 }
 
-export function parseArgs(argv: string[]): BenchArgs {
-  let sizes = SIZES;
-  let dbs = DATABASES;
-  let workerHeapMb: number | undefined;
-  const mergeFrom: string[] = [];
-  let measuring = true;
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].split('=', 2);
-    const value = () => inline ?? argv[++i];
-    if (flag === '--sizes') {
-      sizes = value().split(',').map(s => Number(s.trim().replace(/k$/i, '000')));
-      if (!sizes.length || sizes.some(s => !Number.isInteger(s) || s < 100)) throw new Error('--sizes takes whole numbers of issues ≥ 100, e.g. 10000,50000');
-    } else if (flag === '--db') {
-      const names = value().split(',').map(s => s.trim());
-      const bad = names.filter(n => !DATABASES.includes(n as BenchDatabase));
-      if (bad.length || !names.length) throw new Error(`--db takes ${DATABASES.join(',')}; not ${bad.join(',')}`);
-      dbs = names as BenchDatabase[];
-    } else if (flag === '--merge') {
-      mergeFrom.push(resolve(resultsDir, 'latest.json'));
-    } else if (flag === '--merge-from') {
-      mergeFrom.push(resolve(value()));
-    } else if (flag === '--no-measure') {
-      measuring = false;
-    } else if (flag === '--cpu-prof') {
-      // The worker profiles its full run (bench/worker.ts); `npx tsx bench/profileTop.ts <file>` ranks the frames.
-      process.env.BENCH_CPU_PROFILE_DIR = resolve(resultsDir, 'profiles');
-    } else if (flag === '--worker-heap-mb') {
-      workerHeapMb = Number(value());
-      if (!Number.isInteger(workerHeapMb) || workerHeapMb < 64) throw new Error('--worker-heap-mb takes a whole number of MB ≥ 64');
-    } else {
-      throw new Error(`unknown option ${argv[i]}; use --sizes 10000,50000,200000 --db sqlite,postgres [--worker-heap-mb 512] [--cpu-prof] [--merge] [--merge-from file.json] [--no-measure]`);
-    }
-  }
-  return { sizes, dbs, workerHeapMb, mergeFrom, measure: measuring };
+export const BENCH_USAGE =
+  'usage: npm run bench -- [--sizes 10000,50000,200000] [--db sqlite,postgres] [--worker-heap-mb 512] [--cpu-prof] [--merge] [--merge-from file.json] [--no-measure]';
+
+/** The command line, or what is wrong with it. */
+export function readBenchArgs(argv: string[]): BenchArgs | string {
+  const parsed = parseCommandLine({
+    args: argv,
+    options: {
+      sizes: { type: 'string' },
+      db: { type: 'string' },
+      merge: { type: 'boolean' },
+      'merge-from': { type: 'string', multiple: true },
+      'no-measure': { type: 'boolean' },
+      'cpu-prof': { type: 'boolean' },
+      'worker-heap-mb': { type: 'string' },
+    },
+  });
+  if ('problem' in parsed) return parsed.problem;
+  const { values } = parsed;
+  const sizes = values.sizes === undefined ? SIZES : values.sizes.split(',').map(s => Number(s.trim().replace(/k$/i, '000')));
+  if (!sizes.length || sizes.some(s => !Number.isInteger(s) || s < 100)) return '--sizes takes whole numbers of issues ≥ 100, e.g. 10000,50000';
+  const dbs = values.db === undefined ? DATABASES : values.db.split(',').map(s => s.trim());
+  const bad = dbs.filter(n => !DATABASES.includes(n as BenchDatabase));
+  if (bad.length || !dbs.length) return `--db takes ${DATABASES.join(',')}; not ${bad.join(',')}`;
+  const workerHeapMb = values['worker-heap-mb'] === undefined ? undefined : Number(values['worker-heap-mb']);
+  if (workerHeapMb !== undefined && (!Number.isInteger(workerHeapMb) || workerHeapMb < 64)) return '--worker-heap-mb takes a whole number of MB ≥ 64';
+  const mergeFrom = [...(values.merge ? [resolve(resultsDir, 'latest.json')] : []), ...(values['merge-from'] ?? []).map(file => resolve(file))];
+  return { sizes, dbs: dbs as BenchDatabase[], workerHeapMb, mergeFrom, measure: !values['no-measure'], cpuProfile: Boolean(values['cpu-prof']) };
 }
 
 async function postgresReachable(): Promise<string | undefined> {
@@ -100,7 +96,8 @@ function touchIssues(sim: JiraSimulator, share: number): number {
 
 function runWorker(sim: JiraSimulator, input: WorkerInput, heapMb?: number): Promise<WorkerResult> {
   return new Promise((resolvePromise, reject) => {
-    const execArgv = ['--import', 'tsx', '--expose-gc', ...(heapMb ? [`--max-old-space-size=${heapMb}`] : [])];
+    // tsx's CommonJS hook only: its ESM loader runs a second V8 isolate (~40 MB RSS) that a built plugin never has.
+    const execArgv = ['--require', 'tsx/cjs', '--expose-gc', ...(heapMb ? [`--max-old-space-size=${heapMb}`] : [])];
     const child = fork(resolve(__dirname, 'worker.ts'), [JSON.stringify(input)], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     let result: WorkerResult | undefined;
     let failure: string | undefined;
@@ -197,6 +194,7 @@ function printMeasurement(m: Measurement) {
   console.log(`  no-change run (after the full run): ${m.noChange.calls} calls, ${fmt(m.noChange.wallMs)} ms`);
   console.log(`  repeat after the incremental (changes still in the ${10}-minute overlap): ${m.repeatAfterIncremental.calls} calls, ${fmt(m.repeatAfterIncremental.wallMs)} ms (${m.repeatAfterIncremental.issuesRead} read)`);
   console.log(`  load average ${fmt(m.loadAverage.before, 1)} before, ${fmt(m.loadAverage.after, 1)} after (${cpus().length} CPUs)`);
+  if (m.baselineRssBytes !== undefined) console.log(`  worker RSS before the run (code loaded, database migrated): ${fmt(mb(m.baselineRssBytes))} MB; the sync's own share of the peak: ${fmt(mb(m.peakRssBytes - m.baselineRssBytes))} MB`);
   console.log(`  peak RSS ${fmt(mb(m.peakRssBytes))} MB (heap still in use after a forced GC at the end: ${fmt(mb(m.heapAfterFullRunBytes))} MB); simulator start ${fmt(m.simulatorStartMs / 1000, 1)} s`);
 }
 
@@ -312,7 +310,15 @@ function writeResults(
 }
 
 async function main() {
-  const { sizes: sizesToMeasure, dbs, workerHeapMb, mergeFrom, measure: measuring } = parseArgs(process.argv.slice(2));
+  const args = readBenchArgs(process.argv.slice(2));
+  if (typeof args === 'string') {
+    console.error(`${args}\n${BENCH_USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  const { sizes: sizesToMeasure, dbs, workerHeapMb, mergeFrom, measure: measuring } = args;
+  // The worker profiles its full run (bench/worker.ts); `npx tsx bench/profileTop.ts <file>` ranks the frames.
+  if (args.cpuProfile) process.env.BENCH_CPU_PROFILE_DIR = resolve(resultsDir, 'profiles');
   const sizes = measuring ? sizesToMeasure : [];
   const previous = previousResults(mergeFrom);
   const startedAt = new Date();

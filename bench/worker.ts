@@ -249,6 +249,7 @@ async function main(input: WorkerInput): Promise<WorkerResult> {
     const client = createJiraClient({ config: clientConfig(input), logger: quietJiraLogger });
     const engine = new SyncEngine({ store: timedStore, clientFor: () => client, logger });
 
+    const baselineRss = process.memoryUsage().rss;
     const full = await profiled(`full-${input.db}-${input.size}`, () => measuredRun(engine, sync)).catch(e => {
       throw new Error(`${(e as Error).message}${errors.length ? `\n${errors.join('\n')}` : ''}`);
     });
@@ -283,6 +284,7 @@ async function main(input: WorkerInput): Promise<WorkerResult> {
       noChange: noChange.figures,
       repeatAfterIncremental: repeat.figures,
       peakRssBytes: peak,
+      baselineRssBytes: baselineRss,
       heapAfterFullRunBytes: heapAfterFullRun,
     };
   } finally {

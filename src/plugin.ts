@@ -10,6 +10,7 @@ import {
   createRouter,
   createSchedulerTaskStateReader,
   jiraSyncAuthPolicies,
+  jiraSyncIssueResourceRef,
   registerPermissions,
 } from './service';
 import { createJiraSyncOps } from './ops';
@@ -52,7 +53,8 @@ export const jiraSyncPlugin = createBackendPlugin({
         const engine = new SyncEngine({ store, clientFor: clients.get, logger, metrics: new SyncMetrics(), onRunFinished: ops.onRunFinished });
         const webhooks = new WebhookProcessor({ store, clientFor: clients.get, syncs: spec.syncs, logger, onMappingProblem: ops.onWebhookMappings });
 
-        registerPermissions(permissionsRegistry);
+        const queryStore = await KnexIssueQueryStore.create({ database });
+        registerPermissions(permissionsRegistry, queryStore);
         jiraSyncAuthPolicies.forEach(policy => httpRouter.addAuthPolicy(policy));
         httpRouter.use(
           await createRouter({
@@ -60,9 +62,10 @@ export const jiraSyncPlugin = createBackendPlugin({
             auditor,
             httpAuth,
             permissions,
+            issueRuleset: permissionsRegistry.getPermissionRuleset(jiraSyncIssueResourceRef),
             catalog,
             scheduler,
-            queryStore: await KnexIssueQueryStore.create({ database }),
+            queryStore,
             syncStore: store,
             syncs: spec.syncs,
             instances: settings.instances,

@@ -13,6 +13,7 @@ import { createBackend } from '@backstage/backend-defaults';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { freePort } from '../../dev/freePort';
 import { startJiraSimulator, type JiraSimulator } from '../../dev/simulator';
+import { parseCommandLine } from '../../src/lib/commandLine';
 import { KnexSyncStore } from '../../src/store';
 import { toIssueVersion } from '../../src/sync/transform';
 import type { JiraIssue } from '../../src/jira/types';
@@ -39,19 +40,17 @@ interface Options {
   requests: number;
 }
 
-function parseArgs(argv: string[]): Options {
-  const options: Options = { issues: 100_000, dbs: ['sqlite', 'postgres'], requests: 300 };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].split('=', 2);
-    const value = () => inline ?? argv[++i];
-    if (flag === '--issues') options.issues = Number(value().replace(/k$/i, '000'));
-    else if (flag === '--requests') options.requests = Number(value());
-    else if (flag === '--db') options.dbs = value().split(',').map(s => s.trim()) as Db[];
-    else throw new Error(`unknown option ${argv[i]}; use --issues 100000 --db sqlite,postgres --requests 300`);
-  }
-  if (!Number.isInteger(options.issues) || options.issues < 1000) throw new Error('--issues takes a whole number ≥ 1000');
-  if (!Number.isInteger(options.requests) || options.requests < 20) throw new Error('--requests takes a whole number ≥ 20');
-  if (options.dbs.some(d => d !== 'sqlite' && d !== 'postgres')) throw new Error('--db takes sqlite,postgres');
+export const READ_API_BENCH_USAGE = 'usage: npm run bench:api -- [--issues 100000] [--db sqlite,postgres] [--requests 300]';
+
+/** The command line, or what is wrong with it. */
+export function readOptions(argv: string[]): Options | string {
+  const parsed = parseCommandLine({ args: argv, options: { issues: { type: 'string' }, requests: { type: 'string' }, db: { type: 'string' } } });
+  if ('problem' in parsed) return parsed.problem;
+  const { issues = '100000', requests = '300', db = 'sqlite,postgres' } = parsed.values;
+  const options: Options = { issues: Number(issues.replace(/k$/i, '000')), requests: Number(requests), dbs: db.split(',').map(s => s.trim()) as Db[] };
+  if (!Number.isInteger(options.issues) || options.issues < 1000) return '--issues takes a whole number ≥ 1000';
+  if (!Number.isInteger(options.requests) || options.requests < 20) return '--requests takes a whole number ≥ 20';
+  if (options.dbs.some(d => d !== 'sqlite' && d !== 'postgres')) return '--db takes sqlite,postgres';
   return options;
 }
 
@@ -276,7 +275,11 @@ function printResult(result: DbResult) {
 }
 
 async function main() {
-  const options = parseArgs(process.argv.slice(2));
+  const options = readOptions(process.argv.slice(2));
+  if (typeof options === 'string') {
+    console.error(`${options}\n${READ_API_BENCH_USAGE}`);
+    process.exit(2);
+  }
   console.log(`jira-sync read API bench: ${options.issues.toLocaleString('en')} issues, ${options.requests} requests per question, on ${options.dbs.join(', ')}; Jira latency ${LATENCY.fixedMs} ms + ${LATENCY.perIssueMs} ms/issue`);
   const sim = await startJiraSimulator({ seed: 21, projects: 5, issues: options.issues, historyShape: 'small' });
   const results: DbResult[] = [];

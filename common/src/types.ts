@@ -85,7 +85,14 @@ export interface IssueCounts {
 /** The answer of GET /entities/:kind/:namespace/:name/issues. @public */
 export interface EntityIssues {
   entityRef: string;
-  selector: { projectKeys: string[]; component?: string | null; label?: string | null };
+  selector: {
+    projectKeys: string[];
+    /** The entity's jira/component. */
+    component?: string | null;
+    /** Issues with any of these components are selected (jira/component, else jira.com/components); empty: not narrowed. */
+    components?: string[];
+    label?: string | null;
+  };
   counts: IssueCounts;
   items: Issue[];
   nextCursor?: string;

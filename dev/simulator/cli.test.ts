@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -28,5 +28,24 @@ describe('npm run simulator', () => {
       await exited;
     }
     expect(child.exitCode).toBe(0);
+  });
+
+  it('refuses a misspelt flag with its name and the usage, exit 2, instead of starting with defaults', () => {
+    // --port 0: were the flag ignored, the simulator would start (and be killed at the timeout) rather than take a fixed port.
+    const refused = spawnSync(process.execPath, [path.join(REPO, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'dev/simulator/cli.ts', '--isues', '40', '--port', '0'], {
+      cwd: REPO,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(refused.status).toBe(2);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toMatch(/^Unknown option '--isues'\nUsage: npm run simulator -- /);
+    const badValue = spawnSync(process.execPath, [path.join(REPO, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'dev/simulator/cli.ts', '--history', 'smal', '--port', '0'], {
+      cwd: REPO,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(badValue.status).toBe(2);
+    expect(badValue.stderr).toMatch(/^--history must be longTail or small\nUsage: npm run simulator -- /);
   });
 });

@@ -34,6 +34,8 @@ export interface SimulatorOptions {
   historyShape?: 'longTail' | 'small';
   /** Data Center's max_result_window; default 10,000. */
   resultWindow?: number;
+  /** Histories' `created` as epoch ms in `changelog/bulkfetch` and Data Center changelogs, as Atlassian's bulkfetch example; default false. */
+  epochHistoryTimes?: boolean;
 }
 
 /** An issue as a test sees it: API-shaped fields (`*all`). */
@@ -82,6 +84,8 @@ export interface JiraSimulator {
     moveIssue(idOrKey: string | number, toProject: string): SimIssueView;
     /** Bumps `updated` without a history (Jira does that for comments). */
     addComment(idOrKey: string | number, body: string): SimIssueView;
+    /** Data Center: renames a user (new `name`, same `key`); no issue changes, `updated` stays. */
+    renameUser(currentName: string, newName: string): { key: string; name: string };
     setUserTimeZone(timeZone: string): void;
     get(idOrKey: string | number): SimIssueView | undefined;
     all(): SimIssueView[];
@@ -116,7 +120,7 @@ export async function startJiraSimulator(options: SimulatorOptions = {}): Promis
   const clock = createClock(options.clock);
   const seed = options.seed ?? 1;
   const data = new SimData(
-    { seed, projects: options.projects ?? 3, issues: options.issues ?? 1000, historyShape: options.historyShape ?? 'longTail', nowMs: clock.now() - 60_000 },
+    { seed, projects: options.projects ?? 3, issues: options.issues ?? 1000, historyShape: options.historyShape ?? 'longTail', nowMs: clock.now() - 60_000, epochHistoryTimes: options.epochHistoryTimes },
     () => clock.now(),
   );
   const credentials = { email: SYNC_BOT.emailAddress, apiToken: `sim-api-token-${seed}`, pat: `sim-pat-${seed}` };
@@ -208,6 +212,11 @@ export async function startJiraSimulator(options: SimulatorOptions = {}): Promis
         else emit('comment_created', undefined, issue, { comment: rendered });
         emit('jira:issue_updated', 'issue_commented', issue, { comment: rendered });
         return view(issue);
+      },
+      renameUser(currentName, newName) {
+        const user = data.renameUser(currentName, newName);
+        state.version++;
+        return { key: user.key, name: newName };
       },
       setUserTimeZone(zone) {
         assertTimeZone(zone);

@@ -6,10 +6,10 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
-import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { EntityCardBlueprint, EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { z } from 'zod/v4';
 import { jiraSyncApiRef } from './api/JiraSyncApi';
-import { JiraSyncClient } from '@jira-sync/backstage-plugin-jira-sync-common';
+import { JiraSyncFrontendClient } from './api/JiraSyncFrontendClient';
 import { isJiraSyncAvailable } from './annotations';
 
 /** The {@link JiraSyncClient} as an API extension of the new frontend system. @alpha */
@@ -18,7 +18,7 @@ export const jiraSyncApi = ApiBlueprint.make({
     defineParams({
       api: jiraSyncApiRef,
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
-      factory: ({ discoveryApi, fetchApi }) => new JiraSyncClient({ discoveryApi, fetchApi }),
+      factory: ({ discoveryApi, fetchApi }) => new JiraSyncFrontendClient({ discoveryApi, fetchApi }),
     }),
 });
 
@@ -45,12 +45,27 @@ export const entityJiraSyncCard: ExtensionDefinition = EntityCardBlueprint.makeW
   },
 });
 
+/**
+ * The entity's "Jira" tab (extension id `entity-content:jira-sync`, path `/jira`): flow charts,
+ * the full issue list and each issue's history; shown on the same entities as the card.
+ *
+ * @alpha
+ */
+export const entityJiraSyncContent: ExtensionDefinition = EntityContentBlueprint.make({
+  params: {
+    path: '/jira',
+    title: 'Jira',
+    filter: isJiraSyncAvailable,
+    loader: () => import('./components/EntityJiraSyncContent').then(m => <m.EntityJiraSyncContent />),
+  },
+});
+
 /** The jira-sync plugin for the new frontend system. @alpha */
 const jiraSyncPlugin: OverridableFrontendPlugin = createFrontendPlugin({
   pluginId: 'jira-sync',
   title: 'Jira',
   info: { packageJson: () => import('../package.json') },
-  extensions: [jiraSyncApi, entityJiraSyncCard],
+  extensions: [jiraSyncApi, entityJiraSyncCard, entityJiraSyncContent],
 });
 
 export default jiraSyncPlugin;

@@ -4,9 +4,13 @@
  *
  * @packageDocumentation
  */
-export { jiraSyncPlugin, EntityJiraSyncCard } from './plugin';
+export { jiraSyncPlugin, EntityJiraSyncCard, EntityJiraSyncContent } from './plugin';
 export type { EntityJiraSyncCardProps } from './components/EntityJiraSyncCard';
+export type { EntityJiraSyncContentProps } from './components/EntityJiraSyncContent';
+export { JiraSyncFrontendClient } from './api/JiraSyncFrontendClient';
+export type * from './api/contract';
 export {
+  JIRA_COM_COMPONENTS_ANNOTATION,
   JIRA_COM_PROJECT_KEY_ANNOTATION,
   JIRA_COMPONENT_ANNOTATION,
   JIRA_LABEL_ANNOTATION,

@@ -6,7 +6,7 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { jiraSyncApiRef } from './api/JiraSyncApi';
-import { JiraSyncClient } from '@jira-sync/backstage-plugin-jira-sync-common';
+import { JiraSyncFrontendClient } from './api/JiraSyncFrontendClient';
 
 /** The jira-sync plugin for apps on the legacy frontend system. @public */
 export const jiraSyncPlugin = createPlugin({
@@ -15,7 +15,7 @@ export const jiraSyncPlugin = createPlugin({
     createApiFactory({
       api: jiraSyncApiRef,
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
-      factory: ({ discoveryApi, fetchApi }) => new JiraSyncClient({ discoveryApi, fetchApi }),
+      factory: ({ discoveryApi, fetchApi }) => new JiraSyncFrontendClient({ discoveryApi, fetchApi }),
     }),
   ],
 });
@@ -31,6 +31,21 @@ export const EntityJiraSyncCard = jiraSyncPlugin.provide(
     name: 'EntityJiraSyncCard',
     component: {
       lazy: () => import('./components/EntityJiraSyncCard').then(m => m.EntityJiraSyncCard),
+    },
+  }),
+);
+
+/**
+ * The entity's "Jira" tab for the legacy frontend system; put it in an
+ * `<EntityLayout.Route path="/jira" title="Jira" if={isJiraSyncAvailable}>`.
+ *
+ * @public
+ */
+export const EntityJiraSyncContent = jiraSyncPlugin.provide(
+  createComponentExtension({
+    name: 'EntityJiraSyncContent',
+    component: {
+      lazy: () => import('./components/EntityJiraSyncContent').then(m => m.EntityJiraSyncContent),
     },
   }),
 );

@@ -10,6 +10,7 @@ import { loadSyncSpec } from '../spec';
 import type { SyncDefinition } from '../spec/types';
 import { startHarness, type Harness } from '../../test/support/harness';
 import { runCli } from '.';
+import { COMPARE_USAGE } from './compare';
 import { migrationsDirectory } from '../store/database';
 import { WebhookProcessor } from '../sync';
 import { mockServices } from '@backstage/backend-test-utils';
@@ -223,11 +224,19 @@ describe.each(['SQLITE_3', 'POSTGRES_15'] as const)('jira-sync compare next to a
 });
 
 describe('jira-sync compare command line', () => {
-  it('refuses a wrong command line with usage and exit 2', async () => {
-    for (const argv of [['compare'], ['compare', '--config'], ['compare', '--config', 'a.yaml', '--sample', 'ten'], ['compare', '--config', 'a.yaml', '--colour', 'x']]) {
+  it('refuses a wrong command line with what is wrong, usage and exit 2', async () => {
+    const refusals: Array<[string[], string]> = [
+      [['compare'], '--config is required'],
+      [['compare', '--config'], "Option '--config <value>' argument missing"],
+      [['compare', '--config', 'a.yaml', '--sample', 'ten'], "--sample must be a positive whole number; got 'ten'"],
+      [['compare', '--config', 'a.yaml', '--colour', 'x'], "Unknown option '--colour'"],
+      [['compare', '--config', 'a.yaml', '--smaple=5'], "Unknown option '--smaple'"],
+      [['compare', '--config', 'a.yaml', 'extra'], "Unexpected argument 'extra'"],
+    ];
+    for (const [argv, problem] of refusals) {
       const { code, err } = await run(...argv);
       expect(code).toBe(2);
-      expect(err).toContain('usage: jira-sync compare --config app-config.yaml');
+      expect(err).toBe(`${problem}\n${COMPARE_USAGE}`);
     }
   });
 

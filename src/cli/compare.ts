@@ -6,6 +6,7 @@ import type { Config } from '@backstage/config';
 import type { LifecycleService, LoggerService } from '@backstage/backend-plugin-api';
 import { DatabaseManager } from '@backstage/backend-defaults/database';
 import { readAppConfigFiles } from '../config/readAppConfigFiles';
+import { parseCommandLine } from '../lib/commandLine';
 import { readJiraSyncConfig, JiraSyncConfigError } from '../config/readJiraSyncConfig';
 import { loadSyncSpec, SpecError, formatProblem } from '../spec/parseSyncSpec';
 import type { SyncDefinition } from '../spec/types';
@@ -33,19 +34,16 @@ interface CompareArgs {
   sample?: number;
 }
 
-function parseArgs(argv: string[]): CompareArgs | string {
-  const args: CompareArgs = { configs: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, value] = [argv[i], argv[i + 1]];
-    if (!['--config', '--sync', '--sample'].includes(flag)) return `unknown argument '${flag}'`;
-    if (value === undefined || value.startsWith('--')) return `${flag} needs a value`;
-    i++;
-    if (flag === '--config') args.configs.push(value);
-    else if (flag === '--sync') args.syncId = value;
-    else if (!/^[1-9]\d*$/.test(value)) return `--sample must be a positive whole number; got '${value}'`;
-    else args.sample = Number(value);
-  }
-  return args.configs.length ? args : '--config is required';
+function readArgs(argv: string[]): CompareArgs | string {
+  const parsed = parseCommandLine({
+    args: argv,
+    options: { config: { type: 'string', multiple: true }, sync: { type: 'string' }, sample: { type: 'string' } },
+  });
+  if ('problem' in parsed) return parsed.problem;
+  const { config: configs = [], sync: syncId, sample } = parsed.values;
+  if (sample !== undefined && !/^[1-9]\d*$/.test(sample)) return `--sample must be a positive whole number; got '${sample}'`;
+  if (!configs.length) return '--config is required';
+  return { configs, syncId, sample: sample === undefined ? undefined : Number(sample) };
 }
 
 /** The app-config files, plus settings that keep the database untouched. */
@@ -95,7 +93,7 @@ function report(sync: SyncDefinition, result: CompletenessCheckResult, io: Compa
 export async function runCompare(argv: string[], rawIo: CompareIo): Promise<number> {
   // Whatever is printed (Jira errors, config problems) passes the URL redactor.
   const io: CompareIo = { out: line => rawIo.out(redactUrlCredentials(line)), err: line => rawIo.err(redactUrlCredentials(line)) };
-  const args = parseArgs(argv);
+  const args = readArgs(argv);
   if (typeof args === 'string') {
     io.err(args);
     io.err(COMPARE_USAGE);

@@ -1,5 +1,6 @@
 /** The jira-sync command line: `validate` and `compare` (bin/jira-sync.js and the package's `./cli` export run this). */
 import { readAppConfigFiles } from '../config/readAppConfigFiles';
+import { parseCommandLine } from '../lib/commandLine';
 import { loadSyncSpec, SpecError, formatProblem } from '../spec/parseSyncSpec';
 import { runCompare } from './compare';
 
@@ -29,13 +30,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.err(USAGE);
     return 2;
   }
-  const configAt = rest.indexOf('--config');
-  const configPath = configAt >= 0 ? rest[configAt + 1] : undefined;
-  const files = configAt >= 0 ? rest.filter((_, i) => i !== configAt && i !== configAt + 1) : rest;
-  if (files.length !== 1 || (configAt >= 0 && !configPath)) {
+  const args = parseCommandLine({ args: rest, options: { config: { type: 'string' } }, allowPositionals: true });
+  if ('problem' in args || args.positionals.length !== 1) {
+    if ('problem' in args) io.err(args.problem);
     io.err(USAGE);
     return 2;
   }
+  const configPath = args.values.config;
+  const [file] = args.positionals;
   let instances: string[] | undefined;
   if (configPath) {
     try {
@@ -46,7 +48,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
   }
   try {
-    const spec = await loadSyncSpec({ path: files[0] }, { instances });
+    const spec = await loadSyncSpec({ path: file }, { instances });
     io.out(`${spec.source}: valid, ${spec.syncs.length} sync${spec.syncs.length === 1 ? '' : 's'}`);
     for (const sync of spec.syncs) {
       const scope = [sync.projects.length ? `projects ${sync.projects.join(', ')}` : '', sync.jql ? `jql ${sync.jql}` : '']

@@ -38,6 +38,17 @@ describe('jira-sync validate', () => {
     expect((await run('validate')).err[0]).toMatch(/^usage: jira-sync validate/);
   });
 
+  it('refuses an unknown or misspelt flag with its name, usage and exit 2', async () => {
+    for (const argv of [['validate', '--verbose'], ['validate', fixture('valid.yaml'), '--conifg', fixture('app-config.yaml')], ['validate', '--config']]) {
+      const { code, out, err } = await run(...argv);
+      expect({ code, out }).toEqual({ code: 2, out: [] });
+      expect(err[0]).toMatch(/^(Unknown option '--(verbose|conifg)'|Option '--config <value>' argument missing)$/);
+      expect(err[1]).toMatch(/^usage: jira-sync validate/);
+    }
+    // `--config=file` is the same flag.
+    expect((await run('validate', fixture('valid.yaml'), `--config=${fixture('app-config.yaml')}`)).code).toBe(0);
+  });
+
   it('runs as the installed bin', () => {
     const ok = spawnSync(process.execPath, [resolve(root, 'bin/jira-sync.js'), 'validate', fixture('valid.yaml')], { encoding: 'utf8' });
     expect(ok.status).toBe(0);
@@ -45,5 +56,8 @@ describe('jira-sync validate', () => {
     const bad = spawnSync(process.execPath, [resolve(root, 'bin/jira-sync.js'), 'validate', fixture('broken.yaml')], { encoding: 'utf8' });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain("syncs[1].straegy is not a known key; did you mean 'strategy'?");
+    const unknownFlag = spawnSync(process.execPath, [resolve(root, 'bin/jira-sync.js'), 'validate', fixture('valid.yaml'), '--colour'], { encoding: 'utf8' });
+    expect(unknownFlag.status).toBe(2);
+    expect(unknownFlag.stderr).toMatch(/^Unknown option '--colour'\nusage: jira-sync validate/);
   });
 });

@@ -1,12 +1,14 @@
 import { durationMs, scheduleIntervalMs, scheduleTimeoutMs } from './scheduleTimes';
 
 describe('schedule durations', () => {
-  it('reads HumanDuration objects and ISO 8601 strings', () => {
+  it('reads HumanDuration objects and duration strings as Backstage config does', () => {
     expect(durationMs({ minutes: 30 })).toBe(30 * 60_000);
     expect(durationMs({ hours: 1, minutes: 30, seconds: 5 })).toBe(5_405_000);
     expect(durationMs('PT15M')).toBe(15 * 60_000);
     expect(durationMs('P1DT2H')).toBe(26 * 3_600_000);
     expect(durationMs('P2W')).toBe(14 * 86_400_000);
+    expect(durationMs('P1M')).toBe(30 * 86_400_000);
+    expect(durationMs('15 minutes')).toBe(15 * 60_000);
   });
 
   it('reads luxon Durations, as schedules read from config hold them', () => {
@@ -18,7 +20,8 @@ describe('schedule durations', () => {
   it('refuses what is not a duration', () => {
     expect(durationMs('P')).toBeNull();
     expect(durationMs('PT')).toBeNull();
-    expect(durationMs('15 minutes')).toBeNull();
+    expect(durationMs('fifteen minutes')).toBeNull();
+    expect(durationMs(15)).toBeNull();
     expect(durationMs({ fortnights: 1 })).toBeNull();
     expect(durationMs({})).toBeNull();
     expect(durationMs(undefined)).toBeNull();

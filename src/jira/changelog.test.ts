@@ -28,6 +28,18 @@ describe('orderHistories', () => {
     const c = history(2, 1);
     expect(orderHistories([b, a, c, { ...a }]).map(h => h.id)).toEqual(['2', '9', '10']);
   });
+
+  it('orders histories whose created is epoch milliseconds (changelog/bulkfetch) by that time, mixed with timestamps', () => {
+    // An imported history: a higher id, an older time.
+    const imported: JiraHistory = { id: '30', created: Date.parse('2023-06-01T00:00:00Z'), items: [] };
+    const later: JiraHistory = { id: '20', created: Date.parse('2024-01-01T02:00:00Z'), items: [] };
+    expect(orderHistories([history(11, 60), later, imported]).map(h => h.id)).toEqual(['30', '11', '20']);
+  });
+
+  it('orders by id alone when a time cannot be read, never placing that history at a made-up time 0', () => {
+    const unreadable: JiraHistory = { id: '12', created: 'not a time', items: [] };
+    expect(orderHistories([history(13, 1), unreadable, history(11, 5)]).map(h => h.id)).toEqual(['11', '12', '13']);
+  });
 });
 
 describe('planIssue', () => {

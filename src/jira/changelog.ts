@@ -30,7 +30,7 @@ import { compareIds } from '../lib/ids';
 import type { IssuePage, JiraDeployment, JiraHistory, JiraIssue, StoredHistoryState } from './types';
 import type { RawIssue, RawPage } from './search';
 import type { JiraTransport } from './transport';
-import { parseJiraTimestamp } from './time';
+import { readJiraTime } from './time';
 
 /** The enhanced search embeds at most this many histories (newest), whatever `total` says. */
 export const CLOUD_EMBEDDED_HISTORY_LIMIT = 40;
@@ -75,26 +75,19 @@ export class IncompleteChangelogError extends Error {
   }
 }
 
-function historyOrder(a: JiraHistory, b: JiraHistory): number {
-  const ta = safeTime(a.created);
-  const tb = safeTime(b.created);
-  if (ta !== tb) return ta - tb;
-  return compareIds(a.id, b.id);
-}
-
-function safeTime(created: string): number {
-  try {
-    return parseJiraTimestamp(created);
-  } catch {
-    return 0;
-  }
-}
-
-/** Oldest first, each id once (pages may overlap when histories are added while reading). */
+/**
+ * Oldest first, each id once (pages may overlap when histories are added while reading): by
+ * `created`, then id. When any history's time cannot be read the list is ordered by id alone
+ * (Jira's ids grow with creation), never by a made-up time; the transform then refuses that
+ * history by name, so the issue goes to the dead letters instead of storing a guess.
+ */
 export function orderHistories(histories: JiraHistory[]): JiraHistory[] {
   const byId = new Map<string, JiraHistory>();
   for (const h of histories) byId.set(String(h.id), { ...h, id: String(h.id) });
-  return [...byId.values()].sort(historyOrder);
+  const keyed = [...byId.values()].map(history => ({ history, at: readJiraTime(history.created) }));
+  const allTimed = keyed.every(k => k.at !== undefined);
+  keyed.sort((a, b) => (allTimed && a.at !== b.at ? a.at! - b.at! : compareIds(a.history.id, b.history.id)));
+  return keyed.map(k => k.history);
 }
 
 /** Plans the cheapest way to make one searched issue complete. */

@@ -1,4 +1,5 @@
 /** Per-call counters for one client: calls, retries, bytes and rate-limit waits by endpoint. */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ApiCounters } from './types';
 
 /** `GET /rest/api/3/issue/{id}/changelog`: ids and keys in paths become placeholders. */
@@ -47,3 +48,14 @@ export class CounterSet {
     this.data = CounterSet.empty();
   }
 }
+
+/** The counters of the work being done (a run), beside the instance's: concurrent work on one client is not counted into it. */
+const workScope = new AsyncLocalStorage<CounterSet>();
+
+/** Runs `work` with every Jira call it makes (however deep, on whichever client) also counted into `into`. */
+export function countJiraCalls<T>(into: CounterSet, work: () => Promise<T>): Promise<T> {
+  return workScope.run(into, work);
+}
+
+/** The counters of the calling work, if it opened a scope with `countJiraCalls`. */
+export const workCounters = (): CounterSet | undefined => workScope.getStore();

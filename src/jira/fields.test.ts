@@ -94,6 +94,27 @@ describe('resolveFieldMappings', () => {
     expect(attempt('string', 'customfield_10016')).not.toThrow();
   });
 
+  it('accepts "sprint" for the Sprint field by its custom type: Data Center (and older Cloud) lists strings, Cloud json', () => {
+    const dataCenterSprint: JiraField = {
+      id: 'customfield_10105',
+      name: 'Sprint',
+      custom: true,
+      schema: { type: 'array', items: 'string', custom: 'com.pyxis.greenhopper.jira:gh-sprint', customId: 10105 },
+    };
+    expect(resolveFieldMappings([{ alias: 'sprint', fieldName: 'Sprint', type: 'sprint' }], [dataCenterSprint])).toEqual([
+      { alias: 'sprint', fieldId: 'customfield_10105', type: 'sprint' },
+    ]);
+    expect(() => resolveFieldMappings([{ alias: 'sprint', fieldName: 'Sprint', type: 'labels' }], [dataCenterSprint])).toThrow(/it is a sprint field/);
+    // Without the Sprint custom type an array of strings is no sprint field.
+    const tags: JiraField = { ...dataCenterSprint, name: 'Tags', schema: { type: 'array', items: 'string' } };
+    expect(() => resolveFieldMappings([{ alias: 't', fieldName: 'Tags', type: 'sprint' }], [tags])).toThrow(/arrays of string/);
+  });
+
+  it('coerces sprint dates written as epoch milliseconds', () => {
+    const [sprint] = coerceFieldValue([{ id: 1, name: 'S1', startDate: 1704099600000, endDate: null }], 'sprint') as Array<Record<string, unknown>>;
+    expect(sprint).toMatchObject({ startDate: '2024-01-01T09:00:00.000Z', endDate: null });
+  });
+
   it('reports every problem at once', () => {
     let thrown: unknown;
     try {
@@ -134,14 +155,15 @@ describe('coerceFieldValue', () => {
     expect(coerceFieldValue([red, { value: 'Blue' }], 'options')).toEqual(['Red', 'Blue']);
   });
 
-  it('coerces users (Cloud accountId, Data Center name)', () => {
+  it('coerces users (Cloud accountId, Data Center key: stable where the name changes on rename)', () => {
     expect(coerceFieldValue({ accountId: 'abc', displayName: 'Ann', emailAddress: 'a@x' }, 'user')).toEqual({
       accountId: 'abc',
       displayName: 'Ann',
     });
     expect(coerceFieldValue([{ name: 'bob', key: 'JIRAUSER1', displayName: 'Bob' }], 'users')).toEqual([
-      { accountId: 'bob', displayName: 'Bob' },
+      { accountId: 'JIRAUSER1', displayName: 'Bob' },
     ]);
+    expect(coerceFieldValue({ name: 'old-timer', displayName: 'Old' }, 'user')).toEqual({ accountId: 'old-timer', displayName: 'Old' });
   });
 
   it('coerces labels', () => {

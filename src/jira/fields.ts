@@ -5,7 +5,8 @@
 import type { CustomFieldMapping, CustomFieldType } from '../spec/types';
 import type { JiraField } from './types';
 import { FieldCoercionError, FieldMappingError } from './errors';
-import { parseJiraTimestamp } from './time';
+import { parseJiraTime } from './time';
+import { jiraUserId } from './users';
 import { editDistance } from '../spec/editDistance';
 
 export { FieldCoercionError, FieldMappingError } from './errors';
@@ -53,6 +54,8 @@ export function typeMismatch(type: CustomFieldType, field: JiraField): string | 
   const isSprint = schema.custom === SPRINT_CUSTOM;
   if (type === 'sprint' && schema.custom && !isSprint) return `it is not a sprint field (${schema.custom})`;
   if (isSprint && type !== 'sprint') return `it is a sprint field; declare it as "sprint" (or "json")`;
+  // Known by its custom type: Cloud lists objects (items "json"), Data Center and older Cloud legacy strings (items "string").
+  if (isSprint) return undefined;
   if (!schema.type || !JUDGED_SCHEMA_TYPES.has(schema.type)) return undefined;
   if (!COMPATIBLE[type].includes(schema.type)) return `its values are ${schema.type}${schema.items ? ` of ${schema.items}` : ''}`;
   const items = COMPATIBLE_ITEMS[type];
@@ -169,12 +172,11 @@ function asDate(raw: unknown): string {
 }
 
 function asDatetime(raw: unknown): string {
-  if (typeof raw === 'number' && Number.isFinite(raw)) return new Date(raw).toISOString();
-  if (typeof raw !== 'string') return fail('datetime', raw);
+  if (typeof raw !== 'string' && typeof raw !== 'number') return fail('datetime', raw);
   try {
-    return new Date(parseJiraTimestamp(raw)).toISOString();
+    return new Date(parseJiraTime(raw)).toISOString();
   } catch {
-    return fail('datetime', raw, 'expected a timestamp with an offset');
+    return fail('datetime', raw, 'expected a timestamp with an offset or epoch milliseconds');
   }
 }
 
@@ -189,9 +191,8 @@ function asOption(raw: unknown): string {
 
 function asUser(raw: unknown): { accountId: string; displayName: string | null } {
   if (!isObj(raw)) return fail('user', raw);
-  // Data Center users have a name/key instead of an accountId.
-  const id = [raw.accountId, raw.name, raw.key].find(v => typeof v === 'string' && v !== '') as string | undefined;
-  if (!id) return fail('user', raw, 'no accountId, name or key');
+  const id = jiraUserId(raw);
+  if (!id) return fail('user', raw, 'no accountId, key or name');
   return { accountId: id, displayName: typeof raw.displayName === 'string' ? raw.displayName : null };
 }
 

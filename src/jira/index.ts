@@ -12,5 +12,5 @@ export {
 export { IncompleteChangelogError } from './changelog';
 export { resolveFieldMappings, coerceFieldValue, parseLegacySprint, type ResolvedFieldMapping, type JiraSprint } from './fields';
 export { formatJqlDate, jqlDateAtOrBeforeIn, jqlEpochMinute, parseJiraTime, parseJiraTimestamp, zoneOffsetMinutes } from './time';
-export { normalizeEndpoint } from './counters';
+export { normalizeEndpoint, countJiraCalls, CounterSet } from './counters';
 export type * from './types';

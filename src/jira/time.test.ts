@@ -1,4 +1,4 @@
-import { formatJqlDate, instantsOfJqlDate, jqlDateAtOrBeforeIn, parseJiraTimestamp, zoneOffsetMinutes } from './time';
+import { formatJqlDate, instantsOfJqlDate, jqlDateAtOrBeforeIn, parseJiraTime, parseJiraTimestamp, readJiraTime, zoneOffsetMinutes } from './time';
 
 describe('formatJqlDate', () => {
   const t = Date.UTC(2024, 0, 15, 10, 7, 59, 999); // 2024-01-15T10:07:59.999Z
@@ -91,5 +91,27 @@ describe('jqlDateAtOrBeforeIn', () => {
       Date.UTC(2024, 10, 3, 6, 30),
     ]);
     expect(instantsOfJqlDate('2024/04/07 03:00', 'Pacific/Chatham')).toHaveLength(2); // 03:45 +13:45 falls back to 02:45 +12:45
+  });
+});
+
+describe('parseJiraTime', () => {
+  it('reads a timestamp with an offset and epoch milliseconds as the same instant', () => {
+    expect(parseJiraTime('1970-01-18T06:27:50.429+0000')).toBe(1492070429);
+    expect(parseJiraTime(1492070429)).toBe(1492070429);
+  });
+
+  it('names the value it cannot read', () => {
+    expect(() => parseJiraTime('2026-01-01 10:00', 'field "updated"')).toThrow(/^field "updated": not a Jira timestamp with an offset/);
+    expect(() => parseJiraTime(Number.NaN, 'history 7: created')).toThrow('history 7: created is not a time: NaN');
+    expect(() => parseJiraTime(undefined, 'history 7: created')).toThrow('history 7: created is not a Jira timestamp or epoch milliseconds');
+    expect(() => parseJiraTime('yesterday')).toThrow(/^not a Jira timestamp with an offset: "yesterday"/);
+  });
+});
+
+describe('readJiraTime', () => {
+  it('is undefined for what cannot be read, never 0', () => {
+    expect(readJiraTime('garbage')).toBeUndefined();
+    expect(readJiraTime(null)).toBeUndefined();
+    expect(readJiraTime(0)).toBe(0);
   });
 });

@@ -82,13 +82,30 @@ export function parseJiraTimestamp(s: string): number {
  * Epoch ms of a time as Jira may send it: a timestamp with an offset, or a number of epoch
  * milliseconds (`changelog/bulkfetch` writes a history's `created` so). `what` names the value in errors.
  */
-export function parseJiraTime(value: unknown, what = 'time'): number {
+export function parseJiraTime(value: unknown, what?: string): number {
+  const name = what ?? 'time';
   if (typeof value === 'number') {
     if (Number.isFinite(value)) return value;
-    throw new RangeError(`${what} is not a time: ${value}`);
+    throw new RangeError(`${name} is not a time: ${value}`);
   }
-  if (typeof value === 'string') return parseJiraTimestamp(value);
-  throw new RangeError(`${what} is not a Jira timestamp or epoch milliseconds: ${JSON.stringify(value) ?? String(value)}`);
+  if (typeof value === 'string') {
+    try {
+      return parseJiraTimestamp(value);
+    } catch (e) {
+      if (what === undefined) throw e;
+      throw new RangeError(`${what}: ${(e as Error).message}`);
+    }
+  }
+  throw new RangeError(`${name} is not a Jira timestamp or epoch milliseconds: ${JSON.stringify(value) ?? String(value)}`);
+}
+
+/** Epoch ms of a Jira time, or undefined when it cannot be read (for callers with an explicit fallback). */
+export function readJiraTime(value: unknown): number | undefined {
+  try {
+    return parseJiraTime(value);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Every instant a local `"yyyy/MM/dd HH:mm"` can mean in a zone (two in a DST fold, none in a gap). */

@@ -7,7 +7,7 @@
 import { fullJitterDelay, serverWaitMs, type BackoffOptions } from './backoff';
 import type { CircuitBreaker } from './breaker';
 import { TransientAuthError, type Credentials } from './auth';
-import { normalizeEndpoint, type CounterSet } from './counters';
+import { normalizeEndpoint, workCounters, type CounterSet } from './counters';
 import {
   JiraCircuitOpenError,
   JiraCredentialsError,
@@ -96,6 +96,25 @@ function failureLabel(error: unknown): { label: string; detail: string } {
   return { label: 'network', detail: e?.message ?? String(error) };
 }
 
+/** The instance's counters and, inside a run's scope, the run's: each call counted in both. */
+function countingInto(instance: CounterSet, work: CounterSet | undefined): Pick<CounterSet, 'call' | 'retry' | 'waited'> {
+  if (!work) return instance;
+  return {
+    call: (endpoint, status, bytes) => {
+      instance.call(endpoint, status, bytes);
+      work.call(endpoint, status, bytes);
+    },
+    retry: () => {
+      instance.retry();
+      work.retry();
+    },
+    waited: ms => {
+      instance.waited(ms);
+      work.waited(ms);
+    },
+  };
+}
+
 export class JiraTransport {
   private warnedNearLimit = false;
 
@@ -108,7 +127,8 @@ export class JiraTransport {
 
   /** As `request`, with Jira's clock when the (successful) request was sent. */
   async timedRequest<T>(method: 'GET' | 'POST', path: string, options: RequestOptions = {}): Promise<TimedResponse<T>> {
-    const { instance, breaker, limiter, counters, credentials, logger, maxAttempts } = this.options;
+    const { instance, breaker, limiter, credentials, logger, maxAttempts } = this.options;
+    const counters = countingInto(this.options.counters, workCounters());
     const endpoint = normalizeEndpoint(method, path);
     const prefix = options.context ? `${options.context}: ` : '';
     const url = this.url(path, options.query);

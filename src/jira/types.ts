@@ -2,7 +2,7 @@
 
 export interface JiraUserRef {
   accountId?: string;
-  /** Data Center users have a name/key instead of an accountId. */
+  /** Data Center users have a key (stable) and a name (changes on rename) instead of an accountId: see `jiraUserId`. */
   name?: string;
   key?: string;
   displayName?: string;
@@ -22,8 +22,8 @@ export interface JiraHistoryItem {
 export interface JiraHistory {
   id: string;
   author?: JiraUserRef;
-  /** Exactly as Jira wrote it, e.g. "2022-06-09T16:29:31.871-0700". */
-  created: string;
+  /** Exactly as Jira wrote it: "2022-06-09T16:29:31.871-0700", or epoch ms (`changelog/bulkfetch`). */
+  created: string | number;
   items: JiraHistoryItem[];
 }
 

@@ -6,10 +6,22 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult, type BasicPermission } from '@backstage/plugin-permission-common';
-import { jiraSyncPermissions } from '@jira-sync/backstage-plugin-jira-sync-common';
+import { jiraSyncIssueReadPermission, jiraSyncPermissions } from '@jira-sync/backstage-plugin-jira-sync-common';
+import type { IssueQueryStore } from '../store/types';
+import { issueResourceLoader, jiraSyncIssueResourceRef, jiraSyncIssueRules } from './issuePermissions';
 
-export function registerPermissions(permissionsRegistry: Pick<PermissionsRegistryService, 'addPermissions'>) {
-  permissionsRegistry.addPermissions(jiraSyncPermissions);
+/** The permissions, and the jira-sync-issue resource type with its rules and loader for batch checks. */
+export function registerPermissions(
+  permissionsRegistry: Pick<PermissionsRegistryService, 'addPermissions' | 'addResourceType'>,
+  queryStore: Pick<IssueQueryStore, 'getIssue'>,
+) {
+  permissionsRegistry.addPermissions(jiraSyncPermissions.filter(p => p !== jiraSyncIssueReadPermission));
+  permissionsRegistry.addResourceType({
+    resourceRef: jiraSyncIssueResourceRef,
+    permissions: [jiraSyncIssueReadPermission],
+    rules: Object.values(jiraSyncIssueRules),
+    getResources: issueResourceLoader(queryStore),
+  });
 }
 
 /** Routes that authenticate otherwise (the webhook by HMAC) or need no credentials at all. */

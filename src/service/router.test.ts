@@ -49,6 +49,7 @@ const entities = [
   entity('payments', { 'jira/project-key': 'PAY' }),
   entity('payments-acme', { 'jira/project-key': 'PAY', 'jira-sync/instance': 'acme' }),
   entity('payments-api', { 'jira/project-key': 'PAY', 'jira/component': 'api', 'jira-sync/instance': 'acme' }),
+  entity('payments-axis', { 'jira.com/project-key': 'PAY,OPS', 'jira.com/components': 'web, infra,', 'jira-sync/instance': 'acme' }),
   entity('backend-work', { 'jira/project-key': 'pay, OPS', 'jira/label': 'backend' }),
   entity('platform', { 'jira/project-key': 'PAY,OPS', 'jira-sync/instance': 'acme' }),
   entity('flow', { 'jira/project-key': 'FLOW' }),
@@ -69,8 +70,11 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
   const engine = { retryDeadLetter: jest.fn() };
   const webhooks = { handle: jest.fn() };
   const getEntityByRef = jest.fn();
+  const decide = (requests: Array<{ permission: { name: string } }>) =>
+    requests.map(r => ({ result: denied.has(r.permission.name) ? AuthorizeResult.DENY : AuthorizeResult.ALLOW } as const));
   const permissionsMock = mockServices.permissions.mock({
-    authorize: async requests => requests.map(r => ({ result: denied.has(r.permission.name) ? AuthorizeResult.DENY : AuthorizeResult.ALLOW })),
+    authorize: async requests => decide(requests),
+    authorizeConditional: async requests => decide(requests),
   });
   const registered: string[] = [];
   const user = mockCredentials.user.header('user:default/ann');
@@ -158,7 +162,14 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
           async init(deps) {
             // A spy in front of the catalog, to see which credentials the router reads entities with.
             getEntityByRef.mockImplementation((ref, options) => deps.catalog.getEntityByRef(ref, options));
-            registerPermissions({ addPermissions: ps => { registered.push(...ps.map(p => p.name)); deps.permissionsRegistry.addPermissions(ps); } });
+            const queryStore = await KnexIssueQueryStore.create(storeDatabase(knex));
+            registerPermissions(
+              {
+                addPermissions: ps => { registered.push(...ps.map(p => p.name)); deps.permissionsRegistry.addPermissions(ps); },
+                addResourceType: type => { registered.push(...(type.permissions ?? []).map(p => p.name)); deps.permissionsRegistry.addResourceType(type); },
+              },
+              queryStore,
+            );
             for (const policy of jiraSyncAuthPolicies) deps.httpRouter.addAuthPolicy(policy);
             deps.httpRouter.use(
               await createRouter({
@@ -167,7 +178,7 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
                 permissions: deps.permissions,
                 catalog: { getEntityByRef },
                 scheduler,
-                queryStore: await KnexIssueQueryStore.create(storeDatabase(knex)),
+                queryStore,
                 syncStore: store,
                 syncs,
                 instances,
@@ -204,7 +215,7 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
 
   describe('authentication and permissions', () => {
     it('registers its permissions', () => {
-      expect(registered).toEqual(['jira-sync.issue.read', 'jira-sync.sync.read', 'jira-sync.sync.trigger', 'jira-sync.dead-letter.retry']);
+      expect([...registered].sort()).toEqual(['jira-sync.dead-letter.retry', 'jira-sync.issue.read', 'jira-sync.sync.read', 'jira-sync.sync.trigger']);
       expect(jiraSyncPermissions.map(p => p.attributes.action)).toEqual(['read', 'read', 'update', 'update']);
     });
 
@@ -496,7 +507,7 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
     it('selects by one project key, counts by status category, reads the entity with the caller credentials', async () => {
       const body = await entityIssues('payments-acme');
       expect(body.entityRef).toBe('component:default/payments-acme');
-      expect(body.selector).toEqual({ projectKeys: ['PAY'], component: null, label: null });
+      expect(body.selector).toEqual({ projectKeys: ['PAY'], component: null, components: [], label: null });
       expect(keysOf(body)).toEqual(['acme/PAY-3', 'acme/PAY-2', 'acme/PAY-1']);
       expect(body.counts).toEqual({ new: 1, indeterminate: 1, done: 1, total: 3 });
       expect(getEntityByRef).toHaveBeenCalledWith('component:default/payments-acme', { credentials: expect.objectContaining({ principal: expect.objectContaining({ userEntityRef: 'user:default/ann' }) }) });
@@ -519,8 +530,15 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
       expect(keysOf(api)).toEqual(['acme/PAY-3', 'acme/PAY-1']);
       expect(api.counts.total).toBe(2);
       const labelled = await entityIssues('backend-work');
-      expect(labelled.selector).toEqual({ projectKeys: ['PAY', 'OPS'], component: null, label: 'backend' });
+      expect(labelled.selector).toEqual({ projectKeys: ['PAY', 'OPS'], component: null, components: [], label: 'backend' });
       expect(keysOf(labelled)).toEqual(['acme/PAY-3', 'acme/PAY-1']);
+    });
+
+    it("narrows by Axis's jira.com/components: issues with any of the listed components", async () => {
+      const axis = await entityIssues('payments-axis');
+      expect(axis.selector).toEqual({ projectKeys: ['PAY', 'OPS'], component: null, components: ['web', 'infra'], label: null });
+      expect(keysOf(axis)).toEqual(['acme/PAY-2', 'acme/OPS-1']);
+      expect(axis.counts).toEqual({ new: 0, indeterminate: 2, done: 0, total: 2 });
     });
 
     it('filters items by status category (open = new + indeterminate) and text, keeping the counts whole', async () => {

@@ -11,10 +11,11 @@ import type {
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError, ServiceUnavailableError } from '@backstage/errors';
 import type { BasicPermission } from '@backstage/plugin-permission-common';
+import type { PermissionRuleset } from '@backstage/plugin-permission-node';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { JiraInstanceConfig, WebhookConcurrency } from '../config/types';
 import type { SyncDefinition } from '../spec/types';
-import type { IssueFilter, IssueQueryStore, Page, StatusCategory, SyncStore } from '../store/types';
+import type { IssueAccessCriterion, IssueFilter, IssueListItem, IssueQueryStore, Page, StatusCategory, SyncStore } from '../store/types';
 import type { SyncEngine } from '../sync/SyncEngine';
 import { syncTaskId } from '../sync/scheduleSyncs';
 import { entitySelection, selectionFilter } from './entitySelection';
@@ -33,11 +34,11 @@ import {
 } from './params';
 import {
   jiraSyncDeadLetterRetryPermission,
-  jiraSyncIssueReadPermission,
   jiraSyncRunTriggerPermission,
   jiraSyncSyncReadPermission,
 } from '@jira-sync/backstage-plugin-jira-sync-common';
 import { requirePermission } from './permissions';
+import { builtInIssueRuleset, issueReadScope } from './issuePermissions';
 import type { SchedulerTaskStateReader } from './schedulerTaskStates';
 import { serializeDeadLetter, serializeHistory, serializeIssue, serializeIssueDetail, serializeRun } from './serialize';
 import { syncStatuses, type SyncStatusSources } from './syncStatus';
@@ -51,6 +52,8 @@ export interface RouterOptions {
   auditor?: AuditorService;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
+  /** Turns conditional issue-read decisions into store filters; default: the built-in rules only. */
+  issueRuleset?: PermissionRuleset<IssueListItem, IssueAccessCriterion>;
   catalog: Pick<CatalogService, 'getEntityByRef'>;
   scheduler: Pick<SchedulerService, 'triggerTask' | 'getScheduledTasks'>;
   queryStore: IssueQueryStore;
@@ -113,13 +116,20 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     await requirePermission(permissions, permission, credentials);
     return credentials;
   };
+  /** Credentials and the caller's issue access scope (undefined = every issue); 403 when issue reads are denied. */
+  const authorizeIssueRead = async (req: express.Request) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const access = await issueReadScope(permissions, options.issueRuleset ?? builtInIssueRuleset, credentials);
+    return { credentials, access };
+  };
   const syncOf = (syncId: string) => {
     const sync = syncsById.get(syncId);
     if (!sync) throw new NotFoundError(`no sync "${syncId}" in the spec`);
     return sync;
   };
-  const findIssue = async (keyOrId: string, query: Query) => {
-    const issue = await queryStore.getIssue(stringParam(query, 'instance'), keyOrId);
+  /** An issue outside the caller's access scope is not found, like one never synced. */
+  const findIssue = async (keyOrId: string, query: Query, access: IssueFilter['access']) => {
+    const issue = await queryStore.getIssue(stringParam(query, 'instance'), keyOrId, access);
     if (!issue) throw new NotFoundError(`no issue "${keyOrId}"`);
     return issue;
   };
@@ -195,13 +205,14 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   });
 
   router.get('/issues', async (req, res) => {
-    await authorize(req, jiraSyncIssueReadPermission);
+    const { access } = await authorizeIssueRead(req);
     const query = req.query as Query;
     rejectUnknownParams(query, [
       'instance', 'project', 'key', 'status', 'statusCategory', 'type', 'assignee', 'label', 'component',
       'customField', 'updatedSince', 'q', 'sort', 'order', 'includeDeleted', 'limit', 'cursor',
     ]);
     const filter: IssueFilter = {
+      access,
       instance: stringParam(query, 'instance'),
       projectKeys: upper(listParam(query, 'project')),
       keys: upper(listParam(query, 'key')),
@@ -228,19 +239,19 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   });
 
   router.get('/issues/:keyOrId', async (req, res) => {
-    await authorize(req, jiraSyncIssueReadPermission);
+    const { access } = await authorizeIssueRead(req);
     rejectUnknownParams(req.query as Query, ['instance']);
-    const issue = await findIssue(req.params.keyOrId, req.query as Query);
+    const issue = await findIssue(req.params.keyOrId, req.query as Query, access);
     res.json(serializeIssueDetail(issue, baseUrls));
   });
 
   router.get('/issues/:keyOrId/changelog', async (req, res) => {
-    await authorize(req, jiraSyncIssueReadPermission);
+    const { access } = await authorizeIssueRead(req);
     const query = req.query as Query;
     rejectUnknownParams(query, ['instance', 'limit', 'cursor']);
     const limit = integerParam(query, 'limit', PAGE);
     const cursor = stringParam(query, 'cursor');
-    const issue = await findIssue(req.params.keyOrId, query);
+    const issue = await findIssue(req.params.keyOrId, query, access);
     const page = await withCursor(queryStore.listHistories(issue.instance, issue.issueId, { limit, cursor }));
     res.json({ items: page.items.map(serializeHistory), ...(page.nextCursor && { nextCursor: page.nextCursor }) });
   });
@@ -255,7 +266,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   };
 
   router.get('/entities/:kind/:namespace/:name/issues', async (req, res) => {
-    const credentials = await authorize(req, jiraSyncIssueReadPermission);
+    const { credentials, access } = await authorizeIssueRead(req);
     const query = req.query as Query;
     rejectUnknownParams(query, ['statusCategory', 'q', 'sort', 'order', 'limit', 'cursor']);
     const category = enumParam(query, 'statusCategory', ENTITY_CATEGORIES, 'all');
@@ -267,7 +278,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     };
     const text = stringParam(query, 'q') || undefined;
     const { entityRef, selection } = await entityFor(req, credentials);
-    const selected = selectionFilter(selection);
+    const selected = { ...selectionFilter(selection), access };
     const statusCategory = statusCategoriesOf(category);
     const covering = syncs.filter(
       s => (selection.instance === null || s.instance === selection.instance) && s.projects.some(p => selection.projectKeys.includes(p.toUpperCase())),
@@ -279,7 +290,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     ]);
     res.json({
       entityRef,
-      selector: { projectKeys: selection.projectKeys, component: selection.component, label: selection.label },
+      selector: { projectKeys: selection.projectKeys, component: selection.component, components: selection.components, label: selection.label },
       counts,
       items: page.items.map(i => serializeIssue(i, baseUrls)),
       ...(page.nextCursor && { nextCursor: page.nextCursor }),
@@ -288,21 +299,21 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   });
 
   router.get('/entities/:kind/:namespace/:name/metrics', async (req, res) => {
-    const credentials = await authorize(req, jiraSyncIssueReadPermission);
+    const { credentials, access } = await authorizeIssueRead(req);
     const query = req.query as Query;
     rejectUnknownParams(query, ['weeks']);
     const weeks = integerParam(query, 'weeks', WEEKS);
     const { selection } = await entityFor(req, credentials);
-    res.json(await flowMetricsFor(selectionFilter(selection), weeks));
+    res.json(await flowMetricsFor({ ...selectionFilter(selection), access }, weeks));
   });
 
   router.get('/projects/:projectKey/metrics', async (req, res) => {
-    await authorize(req, jiraSyncIssueReadPermission);
+    const { access } = await authorizeIssueRead(req);
     const query = req.query as Query;
     rejectUnknownParams(query, ['instance', 'weeks']);
     const weeks = integerParam(query, 'weeks', WEEKS);
     const instance = stringParam(query, 'instance');
-    res.json(await flowMetricsFor({ projectKeys: [req.params.projectKey.toUpperCase()], ...(instance && { instance }) }, weeks));
+    res.json(await flowMetricsFor({ projectKeys: [req.params.projectKey.toUpperCase()], ...(instance && { instance }), access }, weeks));
   });
 
   router.get('/syncs', async (req, res) => {

@@ -190,8 +190,8 @@ describe.each(databases.eachSupportedId())('POST /webhook/{instance} on %p', dat
     });
 
     it.each([
-      ['fields.updated an object', { webhookEvent: 'jira:issue_updated', issue: { id: '7001', key: 'WEB-1', fields: { updated: { at: 1 } } } }, '"issue.fields.updated" must be a Jira timestamp string; got object'],
-      ['fields.updated a number', { webhookEvent: 'jira:issue_updated', issue: { id: '7001', key: 'WEB-1', fields: { updated: 1773830400000 } } }, '"issue.fields.updated" must be a Jira timestamp string; got number'],
+      ['fields.updated an object', { webhookEvent: 'jira:issue_updated', issue: { id: '7001', key: 'WEB-1', fields: { updated: { at: 1 } } } }, '"issue.fields.updated" must be a Jira timestamp or epoch milliseconds; got object'],
+      ['fields.updated a boolean', { webhookEvent: 'jira:issue_updated', issue: { id: '7001', key: 'WEB-1', fields: { updated: true } } }, '"issue.fields.updated" must be a Jira timestamp or epoch milliseconds; got boolean'],
       ['fields.updated not a timestamp', { webhookEvent: 'jira:issue_updated', issue: { id: '7001', key: 'WEB-1', fields: { updated: 'yesterday' } } }, '"issue.fields.updated" must be a Jira timestamp'],
       ['webhookEvent an object', { webhookEvent: { name: 'jira:issue_updated' }, issue: { id: '7001', key: 'WEB-1' } }, '"webhookEvent" must be a string of at most 64 characters; got object'],
       ['issue a list', { webhookEvent: 'jira:issue_updated', issue: [1] }, '"issue" must be an object; got a list'],

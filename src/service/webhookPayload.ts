@@ -1,14 +1,14 @@
-import { parseJiraTimestamp } from '../jira/time';
+import { parseJiraTime } from '../jira/time';
 
 /**
  * The shape of a Jira webhook body as far as the processor reads it. A signed delivery with other
- * types (an object for `webhookEvent`, a number for `fields.updated`) is refused with a 400 that
+ * types (an object for `webhookEvent`, a boolean for `fields.updated`) is refused with a 400 that
  * names the field, before the processor sees it.
  */
 export interface WebhookPayload {
   webhookEvent?: string;
   timestamp?: number;
-  issue?: { id?: string | number; key?: string; fields?: { updated?: string; [field: string]: unknown } };
+  issue?: { id?: string | number; key?: string; fields?: { updated?: string | number; [field: string]: unknown } };
   [key: string]: unknown;
 }
 
@@ -37,14 +37,15 @@ export function checkWebhookPayload(payload: unknown): { payload: WebhookPayload
     if (key !== undefined && (typeof key !== 'string' || key.length > 255)) return wrong('issue.key', 'a string', key);
     if (fields !== undefined) {
       if (!isObject(fields)) return wrong('issue.fields', 'an object', fields);
-      if (fields.updated !== undefined && fields.updated !== null && typeof fields.updated !== 'string') {
-        return wrong('issue.fields.updated', 'a Jira timestamp string', fields.updated);
+      const { updated } = fields;
+      if (updated !== undefined && updated !== null && typeof updated !== 'string' && typeof updated !== 'number') {
+        return wrong('issue.fields.updated', 'a Jira timestamp or epoch milliseconds', updated);
       }
-      if (typeof fields.updated === 'string') {
+      if (updated !== undefined && updated !== null) {
         try {
-          parseJiraTimestamp(fields.updated);
+          parseJiraTime(updated);
         } catch {
-          return { problem: '"issue.fields.updated" must be a Jira timestamp such as 2026-01-01T10:00:00.000+0000' };
+          return { problem: '"issue.fields.updated" must be a Jira timestamp such as 2026-01-01T10:00:00.000+0000, or epoch milliseconds' };
         }
       }
     }

@@ -211,5 +211,9 @@ describe('spec limits (issue 17)', () => {
 
   it('accepts valid cron expressions the scheduler parses', () => {
     expect(accepted(sync("    schedule: { frequency: { cron: '*/15 * * * *' }, timeout: { minutes: 5 } }\n")).syncs[0].schedule.frequency).toEqual({ cron: '*/15 * * * *' });
+
+    // No shape check of our own: what the scheduler's parser (cron's CronTime) takes, the spec takes.
+    expect(accepted(sync("    schedule: { frequency: { cron: '@daily' }, timeout: { minutes: 5 } }\n")).syncs[0].schedule.frequency).toEqual({ cron: '@daily' });
+    expect(problemsOf(sync("    schedule: { frequency: { cron: '* * * *' }, timeout: { minutes: 5 } }\n")).join('\n')).toContain("'* * * *' is not a cron expression (5 or 6 fields such as '*/15 * * * *'): Too few fields");
   });
 });

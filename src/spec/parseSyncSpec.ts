@@ -23,12 +23,10 @@ export const REQUIRED_FIELDS = [
 const DEFAULT_OVERLAP = { minutes: 10 };
 const DEFAULT_RECONCILE_EVERY = { hours: 24 };
 const DEFAULT_PAGE_SIZE = 100;
-const CRON = /^([\d*\/,\-?LW#A-Za-z]+\s+){4,5}[\d*\/,\-?LW#A-Za-z]+$/;
 
 /** Checked by the `cron` package the scheduler itself parses cadences with: `61 * * * *` is refused here, not at start-up. */
 function cronExpressionProblem(cron: string): string | undefined {
   const shape = `'${cron.slice(0, 200)}' is not a cron expression (5 or 6 fields such as '*/15 * * * *')`;
-  if (!CRON.test(cron.trim())) return shape;
   try {
     // CronTime's constructor is the parser: it throws on a field out of range.
     const parsed = new CronTime(cron.trim());

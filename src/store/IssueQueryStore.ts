@@ -6,8 +6,29 @@ import type {
   StatusCategory,
 } from './records';
 
+/** An issue attribute access can be narrowed by; `projectKey` values are compared upper-cased. */
+export type IssueAccessField = 'projectKey' | 'label' | 'component' | 'issueType' | 'instance';
+
+/** One criterion of an access scope: the issue's `field` equals (or, for labels and components, holds) one of `values`. */
+export interface IssueAccessCriterion {
+  field: IssueAccessField;
+  values: string[];
+}
+
+/**
+ * The issues a caller may read: a tree of criteria, the shape of a permission framework
+ * PermissionCriteria (an empty anyOf matches nothing, an empty allOf everything).
+ */
+export type IssueAccessScope =
+  | IssueAccessCriterion
+  | { allOf: IssueAccessScope[] }
+  | { anyOf: IssueAccessScope[] }
+  | { not: IssueAccessScope };
+
 /** Which stored issues a read-side query covers; every given criterion must hold. */
 export interface IssueFilter {
+  /** The caller's access scope from a conditional permission decision; absent = every issue. */
+  access?: IssueAccessScope;
   instance?: string;
   projectKeys?: string[];
   keys?: string[];
@@ -20,6 +41,8 @@ export interface IssueFilter {
   label?: string;
   /** Exact element of the issue's component names. */
   component?: string;
+  /** Any of these is an exact element of the issue's component names (none given: no issue). */
+  components?: string[];
   /** A mapped custom field equals `value`, or holds it as an element when it is an array (compared as text). */
   customField?: { alias: string; value: string | number | boolean };
   updatedSinceMs?: number;
@@ -91,9 +114,9 @@ export interface IssueQueryStore {
   listIssues(filter: IssueFilter, page?: IssuePageRequest): Promise<Page<IssueListItem>>;
   /**
    * By numeric id or key (case-insensitive), soft-deleted ones included. Without an instance, the
-   * live issue is preferred, then the first instance by name.
+   * live issue is preferred, then the first instance by name. Outside `access`, undefined.
    */
-  getIssue(instance: string | undefined, keyOrId: string): Promise<IssueDetailRecord | undefined>;
+  getIssue(instance: string | undefined, keyOrId: string, access?: IssueAccessScope): Promise<IssueDetailRecord | undefined>;
   /** Oldest first, with items. Default limit 50, capped at 500. */
   listHistories(instance: string, issueId: string, page?: { cursor?: string; limit?: number }): Promise<Page<HistoryRecord>>;
   countByStatusCategory(filter: IssueFilter): Promise<StatusCategoryCounts>;

@@ -2,7 +2,7 @@ import { TestDatabases } from '@backstage/backend-test-utils';
 import { KnexIssueQueryStore, InvalidCursorError } from './KnexIssueQueryStore';
 import { KnexSyncStore } from './KnexSyncStore';
 import { BASE_MS, HOUR, history, link, storeDatabase, version } from './testFixtures';
-import type { IssueFilter, IssueListItem, IssuePageRequest, IssueQueryStore } from './types';
+import type { IssueAccessScope, IssueFilter, IssueListItem, IssuePageRequest, IssueQueryStore } from './types';
 
 jest.setTimeout(60_000);
 
@@ -68,6 +68,13 @@ describe.each(databases.eachSupportedId())('KnexIssueQueryStore on %p', database
     expect(await listAll(query, { updatedSinceMs: BASE_MS + 30 * HOUR })).toEqual(['ABC-3', 'XYZ-4']);
     expect(await listAll(query, { component: 'API' })).toEqual(['ABC-1']);
     expect(await listAll(query, { component: 'API Gateway' })).toEqual(['ABC-2']);
+    // Any of several components (an entity's jira.com/components), each an exact element.
+    expect(await listAll(query, { instance: 'cloud', components: ['API', 'API Gateway'] })).toEqual(['ABC-1', 'ABC-2']);
+    expect(await listAll(query, { instance: 'cloud', components: ['API Gateway', 'Web'] })).toEqual(['ABC-2']);
+    expect(await listAll(query, { instance: 'cloud', components: ['Gateway', 'api'] })).toEqual([]);
+    expect(await listAll(query, { instance: 'cloud', components: [] })).toEqual([]);
+    expect(await listAll(query, { instance: 'cloud', projectKeys: ['ABC'], components: ['API', 'API Gateway'], label: 'perf' })).toEqual(['ABC-2']);
+    expect(await query.countByStatusCategory({ instance: 'cloud', components: ['API', 'API Gateway'] })).toMatchObject({ total: 2, indeterminate: 1, new: 1 });
 
     // Soft-deleted issues only on request.
     await store.removeFromScope({ syncId: 's1', instance: 'cloud', goneIds: ['2'], reason: 'gone', nowMs: NOW + 1 });
@@ -75,6 +82,39 @@ describe.each(databases.eachSupportedId())('KnexIssueQueryStore on %p', database
     const withDeleted = await query.listIssues({ instance: 'cloud', includeDeleted: true });
     expect(keysOf(withDeleted.items).sort()).toEqual(['ABC-1', 'ABC-2', 'ABC-3', 'XYZ-4']);
     expect(withDeleted.items.find(i => i.issueKey === 'ABC-2')).toMatchObject({ deletedMs: NOW + 1, deletedReason: 'gone' });
+  });
+
+  it('narrows every read to an access scope: criteria, allOf, anyOf and not', async () => {
+    const { query, store } = await withFixture();
+    await store.writePage({ syncId: 's1', instance: 'cloud', versions: [version(5, { issueKey: 'XYZ-5', projectKey: 'XYZ', issueType: null })], nowMs: NOW });
+    const scoped = (access: IssueFilter['access']) => listAll(query, { access });
+    expect(await scoped({ field: 'projectKey', values: ['xyz'] })).toEqual(['XYZ-4', 'XYZ-5']);
+    expect(await scoped({ field: 'instance', values: ['dc'] })).toEqual(['ABC-1']);
+    expect(await scoped({ field: 'issueType', values: ['Bug'] })).toEqual(['ABC-1', 'XYZ-4']);
+    expect(await scoped({ field: 'label', values: ['backend', '_backend%'] })).toEqual(['ABC-1', 'XYZ-4']);
+    expect(await scoped({ field: 'component', values: ['API Gateway'] })).toEqual(['ABC-2']);
+    expect(await scoped({ field: 'projectKey', values: [] })).toEqual([]);
+    expect(await scoped({ allOf: [{ field: 'instance', values: ['cloud'] }, { field: 'projectKey', values: ['ABC'] }] })).toEqual(['ABC-1', 'ABC-2', 'ABC-3']);
+    expect(await scoped({ allOf: [] })).toHaveLength(6);
+    expect(await scoped({ anyOf: [] })).toEqual([]);
+    expect(await scoped({ anyOf: [{ field: 'projectKey', values: ['XYZ'] }, { field: 'label', values: ['perf'] }] })).toEqual(['ABC-2', 'XYZ-4', 'XYZ-5']);
+    // NOT keeps issues without the attribute (XYZ-5 has no type), as the rule's apply does.
+    expect(await scoped({ not: { field: 'issueType', values: ['Story'] } })).toEqual(['ABC-1', 'XYZ-4', 'XYZ-5']);
+    expect(await scoped({ allOf: [{ field: 'instance', values: ['cloud'] }, { not: { anyOf: [{ field: 'projectKey', values: ['XYZ'] }, { field: 'label', values: ['backend'] }] } }] }))
+      .toEqual(['ABC-2', 'ABC-3']);
+    // The scope and the other criteria all hold.
+    expect(await listAll(query, { access: { field: 'projectKey', values: ['ABC'] }, issueType: 'Bug' })).toEqual(['ABC-1']);
+
+    const abcOnly: IssueAccessScope = { field: 'projectKey', values: ['ABC'] };
+    expect(await query.countByStatusCategory({ access: abcOnly })).toEqual({ new: 2, indeterminate: 1, done: 1, total: 4 });
+    expect(await query.countByStatusCategory({ access: { field: 'projectKey', values: ['XYZ'] } })).toEqual({ new: 2, indeterminate: 0, done: 0, total: 2 });
+    expect((await query.issuesForFlow({ access: abcOnly, instance: 'cloud' })).map(i => i.issueKey)).toEqual(['ABC-1', 'ABC-2', 'ABC-3']);
+    expect((await query.getIssue('cloud', 'ABC-1', abcOnly))?.issueId).toBe('1');
+    expect(await query.getIssue('cloud', 'XYZ-4', abcOnly)).toBeUndefined();
+    expect(await query.getIssue(undefined, '4', abcOnly)).toBeUndefined();
+    expect((await query.getIssue(undefined, '4'))?.issueKey).toBe('XYZ-4');
+    // Without an instance, the visible instance's issue is found even where another instance's sorts first.
+    expect((await query.getIssue(undefined, 'abc-1', { field: 'instance', values: ['dc'] }))?.instance).toBe('dc');
   });
 
   it('matches labels as exact elements, wildcards and quotes included', async () => {

@@ -21,6 +21,8 @@ import type {
   FlowIssueRecord,
   HistoryRecord,
   IssueDetailRecord,
+  IssueAccessCriterion,
+  IssueAccessScope,
   IssueFilter,
   IssueListItem,
   IssuePageRequest,
@@ -106,6 +108,12 @@ export class KnexIssueQueryStore implements IssueQueryStore {
     }
   }
 
+  /** Any of the elements is an exact element of the column; none given selects nothing, as whereIn does. */
+  private whereJsonArrayHasAny(query: Knex.QueryBuilder, column: 'labels' | 'components', elements: string[]) {
+    if (!elements.length) query.whereRaw('1 = 0');
+    else query.where(anyOf => elements.forEach(element => anyOf.orWhere(one => this.whereJsonArrayHas(one, column, element))));
+  }
+
   /** A mapped custom field equals the value, or holds it as an array element, compared as text. */
   private whereCustomField(query: Knex.QueryBuilder, alias: string, value: string | number | boolean) {
     const column = `${T.issues}.custom_fields`;
@@ -145,9 +153,50 @@ export class KnexIssueQueryStore implements IssueQueryStore {
     }
   }
 
+  /** One access criterion; a nullable column is checked non-null so that NOT of it keeps issues without a value. */
+  private whereAccessCriterion(query: Knex.QueryBuilder, criterion: IssueAccessCriterion) {
+    const { field, values } = criterion;
+    if (!values.length) {
+      query.whereRaw('1 = 0');
+    } else if (field === 'projectKey') {
+      query.whereIn(`${T.issues}.project_key`, values.map(v => v.toUpperCase()));
+    } else if (field === 'instance') {
+      query.whereIn(`${T.issues}.instance`, values);
+    } else if (field === 'issueType') {
+      query.whereNotNull(`${T.issues}.issue_type`).whereIn(`${T.issues}.issue_type`, values);
+    } else if (field === 'label' || field === 'component') {
+      const column = field === 'label' ? 'labels' : 'components';
+      query.where(any => {
+        for (const value of values) any.orWhere(one => this.whereJsonArrayHas(one, column, value));
+      });
+    } else {
+      throw new Error(`unknown issue access field "${field as string}"`);
+    }
+  }
+
+  /** The permission criteria tree as nested SQL conditions. */
+  private whereAccess(query: Knex.QueryBuilder, scope: IssueAccessScope): void {
+    if ('allOf' in scope) {
+      for (const part of scope.allOf) query.where(sub => this.whereAccess(sub, part));
+    } else if ('anyOf' in scope) {
+      if (!scope.anyOf.length) query.whereRaw('1 = 0');
+      else query.where(any => {
+        for (const part of scope.anyOf) any.orWhere(sub => this.whereAccess(sub, part));
+      });
+    } else if ('not' in scope) {
+      query.whereNot(sub => this.whereAccess(sub, scope.not));
+    } else {
+      this.whereAccessCriterion(query, scope);
+    }
+  }
+
   private filtered(filter: IssueFilter): Knex.QueryBuilder {
     const q = this.knex(T.issues);
     const col = (c: string) => `${T.issues}.${c}`;
+    if (filter.access) {
+      const access = filter.access;
+      q.where(scoped => this.whereAccess(scoped, access));
+    }
     if (filter.instance !== undefined) q.where(col('instance'), filter.instance);
     if (filter.projectKeys) q.whereIn(col('project_key'), filter.projectKeys);
     if (filter.keys) q.whereIn(col('issue_key'), filter.keys.map(k => k.toUpperCase()));
@@ -159,6 +208,7 @@ export class KnexIssueQueryStore implements IssueQueryStore {
     if (filter.assigneeAccountId !== undefined) q.where(col('assignee_account_id'), filter.assigneeAccountId);
     if (filter.label !== undefined) this.whereJsonArrayHas(q, 'labels', filter.label);
     if (filter.component !== undefined) this.whereJsonArrayHas(q, 'components', filter.component);
+    if (filter.components) this.whereJsonArrayHasAny(q, 'components', filter.components);
     if (filter.customField) this.whereCustomField(q, filter.customField.alias, filter.customField.value);
     if (filter.updatedSinceMs !== undefined) q.where(col('updated_ms'), '>=', filter.updatedSinceMs);
     if (filter.text) this.whereTextMatches(q, filter.text);
@@ -196,11 +246,10 @@ export class KnexIssueQueryStore implements IssueQueryStore {
     return { items, nextCursor: encodeCursor([`${sort}:${order}`, sortValue, last.instance, last.issueId]) };
   }
 
-  async getIssue(instance: string | undefined, keyOrId: string): Promise<IssueDetailRecord | undefined> {
-    const query = this.knex(T.issues).select([...ISSUE_LIST_COLUMNS, `${T.issues}.raw_fields`]);
-    if (instance !== undefined) query.where({ instance });
-    if (/^\d+$/.test(keyOrId)) query.where({ issue_id: keyOrId });
-    else query.where({ issue_key: keyOrId.toUpperCase() });
+  async getIssue(instance: string | undefined, keyOrId: string, access?: IssueAccessScope): Promise<IssueDetailRecord | undefined> {
+    const query = this.filtered({ instance, access, includeDeleted: true }).select([...ISSUE_LIST_COLUMNS, `${T.issues}.raw_fields`]);
+    if (/^\d+$/.test(keyOrId)) query.where(`${T.issues}.issue_id`, keyOrId);
+    else query.where(`${T.issues}.issue_key`, keyOrId.toUpperCase());
     // Live rows first (a null deleted_ms sorts as 0), then instance name order.
     const row = await query
       .orderByRaw(`case when ${T.issues}.deleted_ms is null then 0 else 1 end`)

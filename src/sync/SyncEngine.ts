@@ -3,6 +3,7 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { SyncDefinition } from '../spec/types';
 import { specHash } from '../spec';
 import type { ApiCounters, IssuePage, JiraClient } from '../jira/types';
+import { countJiraCalls, CounterSet } from '../jira/counters';
 import { resolveFieldMappings } from '../jira/fields';
 import type { IssueVersion, ReprojectionStore, RunCounters, SyncStateRecord, SyncStateUpdate, SyncStore } from '../store/types';
 import { projectCustomFields, contentHashOf } from './transform';
@@ -15,6 +16,7 @@ import { SyncMetrics } from './metrics';
 import { ProgressLog } from './ProgressLog';
 import { readAhead } from './readAhead';
 import { chunk } from '../lib/chunk';
+import { IdSet } from '../lib/ids';
 import { redactUrlCredentials } from '../lib/redactUrls';
 
 /** What a run's body gets: the sync, its counters and logger; the client unless the run calls no Jira. */
@@ -187,14 +189,15 @@ export class SyncEngine {
     const counters = emptyCounters();
     // A re-projection reads only the database: no client, no API counters.
     const client = plan.kind === 'reproject' ? undefined : this.options.clientFor(sync.instance);
-    const before = client?.counters();
+    // Counted in the run's own scope: concurrent runs, webhooks and checks on the same client are not this run's calls.
+    const calls = new CounterSet();
     let outcome: RunSummary['outcome'] = 'succeeded';
     let error: string | undefined;
     let guard: DeletionGuardReport | undefined;
     let census: CensusReport | undefined;
     let failure: unknown;
     try {
-      ({ guard, census } = await body({ runId, sync, client, counters, logger, signal }));
+      ({ guard, census } = await countJiraCalls(calls, () => body({ runId, sync, client, counters, logger, signal })));
     } catch (e) {
       failure = e;
       // Aborted inside a Jira call (the scheduler's timeout), the error is the fetch's, not ours.
@@ -202,7 +205,7 @@ export class SyncEngine {
       error = redactUrlCredentials((e as Error).message);
       logger[outcome === 'aborted' ? 'warn' : 'error'](`sync "${sync.id}" ${outcome}: ${error}`);
     }
-    if (client && before) addApiDelta(counters, before, client.counters());
+    addApiCalls(counters, calls.snapshot());
     const endedMs = this.now();
     await store.finishRun({
       runId,
@@ -345,12 +348,15 @@ export class SyncEngine {
     const { sync, client, signal } = context;
     // Read before the census: an issue stored meanwhile (a webhook for a new issue) is not in it, yet not gone.
     const stored = await store.scopeIssueProjects(sync.id, sync.instance);
-    const seen = new Set<string>();
+    const seen = new IdSet();
     for await (const ids of client.searchIds({ jql: scope, signal, context: context.label })) {
       for (const id of ids) seen.add(String(id));
     }
-    const census = await this.writeAbsent(context, [...seen].filter(id => !stored.has(id)));
-    const missing = [...stored.keys()].filter(id => !seen.has(id));
+    const absent: string[] = [];
+    for (const id of seen) if (!stored.has(id)) absent.push(id);
+    const census = await this.writeAbsent(context, absent);
+    const missing: string[] = [];
+    for (const id of stored.keys()) if (!seen.has(id)) missing.push(id);
     if (!missing.length) return { census };
     const { guard, deletable } = this.guardDeletions(context, stored, missing);
     if (deletable.length) await this.removeMissing(context, deletable);
@@ -443,9 +449,9 @@ export class SyncEngine {
   }
 }
 
-function addApiDelta(counters: RunCounters, before: ApiCounters, after: ApiCounters) {
-  counters.apiCalls += after.calls - before.calls;
-  counters.apiRetries += after.retries - before.retries;
-  counters.apiBytes += after.bytes - before.bytes;
-  counters.rateLimitWaitMs += after.rateLimitWaitMs - before.rateLimitWaitMs;
+function addApiCalls(counters: RunCounters, calls: ApiCounters) {
+  counters.apiCalls += calls.calls;
+  counters.apiRetries += calls.retries;
+  counters.apiBytes += calls.bytes;
+  counters.rateLimitWaitMs += calls.rateLimitWaitMs;
 }

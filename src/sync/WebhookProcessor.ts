@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { SyncDefinition } from '../spec/types';
 import type { JiraClient } from '../jira/types';
-import { parseJiraTimestamp } from '../jira/time';
+import { parseJiraTime } from '../jira/time';
 import { FieldMappingError } from '../jira/errors';
 import type { SyncStore } from '../store/types';
 import { IssueWriter } from './IssueWriter';
@@ -129,12 +129,12 @@ export class WebhookProcessor {
     });
   }
 
-  private async applyIssue(instance: string, issueId: string, payloadUpdated: string | undefined): Promise<WebhookOutcome> {
+  private async applyIssue(instance: string, issueId: string, payloadUpdated: string | number | undefined): Promise<WebhookOutcome> {
     const { store, logger } = this.options;
     const syncs = this.syncsOf(instance);
     if (!syncs.length) return 'out-of-scope';
     const stored = (await store.storedHistoryStates(instance, [issueId])).get(issueId);
-    if (stored && payloadUpdated && parseJiraTimestamp(payloadUpdated) <= stored.updatedMs) return 'stale';
+    if (stored && payloadUpdated !== undefined && payloadUpdated !== null && parseJiraTime(payloadUpdated) <= stored.updatedMs) return 'stale';
 
     const client = this.options.clientFor(instance);
     const contexts = await this.contextsFor(instance, syncs, client);

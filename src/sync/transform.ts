@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { JiraHistory, JiraIssue, JiraUserRef } from '../jira/types';
 import { coerceFieldValue, type ResolvedFieldMapping } from '../jira/fields';
-import { parseJiraTimestamp } from '../jira/time';
+import { parseJiraTime } from '../jira/time';
+import { jiraUserId } from '../jira/users';
 import type {
   HistoryRecord,
   IssueRecord,
@@ -27,7 +28,6 @@ const str = (v: unknown): string | null => {
   return typeof v === 'string' ? v : String(v);
 };
 const named = (v: unknown): string | null => (isObj(v) ? str(v.name) : null);
-const userId = (u: JiraUserRef | undefined | null) => (u ? u.accountId ?? u.key ?? u.name ?? null : null);
 
 function namesOf(v: unknown, issue: string, field: string): string[] {
   if (v === undefined || v === null) return [];
@@ -41,12 +41,13 @@ function namesOf(v: unknown, issue: string, field: string): string[] {
 
 function requiredTime(fields: Obj, name: string): number {
   const value = fields[name];
-  if (typeof value !== 'string') throw new Error(`field "${name}" is missing`);
-  return parseJiraTimestamp(value);
+  if (value === undefined || value === null) throw new Error(`field "${name}" is missing`);
+  return parseJiraTime(value, `field "${name}"`);
 }
 
-function optionalTime(value: unknown): number | null {
-  return typeof value === 'string' ? parseJiraTimestamp(value) : null;
+function optionalTime(fields: Obj, name: string): number | null {
+  const value = fields[name];
+  return value === undefined || value === null ? null : parseJiraTime(value, `field "${name}"`);
 }
 
 const STATUS_CATEGORIES = new Set(['new', 'indeterminate', 'done']);
@@ -78,13 +79,14 @@ function linksOf(fields: Obj): LinkRecord[] {
   });
 }
 
+/** A history without a readable `created` is refused (the issue goes to the dead letters): no made-up time. */
 export function toHistoryRecord(history: JiraHistory): HistoryRecord {
   return {
     historyId: String(history.id),
-    authorAccountId: userId(history.author),
+    authorAccountId: jiraUserId(history.author),
     authorName: history.author?.displayName ?? null,
-    createdMs: parseJiraTimestamp(history.created),
-    createdRaw: history.created,
+    createdMs: parseJiraTime(history.created, `history ${String(history.id)}: created`),
+    createdRaw: String(history.created),
     items: (history.items ?? []).map(item => ({
       field: item.field,
       fieldtype: item.fieldtype ?? null,
@@ -163,9 +165,9 @@ export function toIssueVersion(instance: string, issue: JiraIssue, mappings: Res
       statusCategory: statusCategoryOf(fields.status),
       priority: named(fields.priority),
       summary: str(fields.summary),
-      assigneeAccountId: userId(assignee),
+      assigneeAccountId: jiraUserId(assignee),
       assigneeName: assignee?.displayName ?? null,
-      reporterAccountId: userId(reporter),
+      reporterAccountId: jiraUserId(reporter),
       reporterName: reporter?.displayName ?? null,
       labels: namesOf(fields.labels, issue.key, 'labels'),
       components: namesOf(fields.components, issue.key, 'components'),
@@ -174,7 +176,7 @@ export function toIssueVersion(instance: string, issue: JiraIssue, mappings: Res
       parentKey: str(parent?.key),
       createdMs: requiredTime(fields, 'created'),
       updatedMs: requiredTime(fields, 'updated'),
-      resolvedMs: optionalTime(fields.resolutiondate),
+      resolvedMs: optionalTime(fields, 'resolutiondate'),
       customFields: projectCustomFields(fields, mappings),
       rawFields: fields,
       historyCount: issue.historyTotal,

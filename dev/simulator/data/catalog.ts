@@ -2,8 +2,10 @@
 
 export interface SimUser {
   accountId: string;
-  /** Data Center identifies users by name/key instead of accountId. */
+  /** Data Center's login name: changes when the user is renamed (`SimData.renameUser`); this is the first one. */
   name: string;
+  /** Data Center's user key (`JIRAUSER10400`): never changes, and differs from the name. */
+  key: string;
   displayName: string;
   emailAddress: string;
 }
@@ -90,6 +92,7 @@ export const LINK_TYPES: Record<string, { id: string; inward: string; outward: s
 export const USERS: SimUser[] = Array.from({ length: 12 }, (_, i) => ({
   accountId: `5b10ac8d82e05b22cc7d${String(4000 + i).padStart(4, '0')}`,
   name: `user${i}`,
+  key: `JIRAUSER${10_400 + i}`,
   displayName: `User ${String.fromCharCode(65 + i)}`,
   emailAddress: `user${i}@example.com`,
 }));
@@ -98,6 +101,7 @@ export const USERS: SimUser[] = Array.from({ length: 12 }, (_, i) => ({
 export const SYNC_BOT: SimUser = {
   accountId: '5b10ac8d82e05b22cc7d9999',
   name: 'sync-bot',
+  key: 'JIRAUSER10999',
   displayName: 'Sync Bot',
   emailAddress: 'sync-bot@example.com',
 };
@@ -144,6 +148,9 @@ export const SEVERITIES: SimOption[] = [
   { id: '20302', value: 'S2' },
   { id: '20303', value: 'S3' },
 ];
+
+/** Data Center (and Cloud sites of that age) types the Sprint field as strings: legacy `Sprint@…[…]` values. */
+export const DATA_CENTER_SPRINT_SCHEMA = { type: 'array', items: 'string', custom: 'com.pyxis.greenhopper.jira:gh-sprint', customId: 10020 } as const;
 
 export const customFieldById = new Map<string, (typeof CUSTOM_FIELDS)[keyof typeof CUSTOM_FIELDS]>(
   Object.values(CUSTOM_FIELDS).map(f => [f.id, f]),

@@ -1,6 +1,6 @@
 import {
-  ALL_FIELD_IDS, CUSTOM_FIELDS, LINK_TYPES, NAVIGABLE_FIELD_IDS, STATUS_CATEGORIES, SYSTEM_FIELDS, USERS, customFieldById, projectId,
-  type SimOption, type SimStatus, type SimUser,
+  ALL_FIELD_IDS, CUSTOM_FIELDS, DATA_CENTER_SPRINT_SCHEMA, LINK_TYPES, NAVIGABLE_FIELD_IDS, STATUS_CATEGORIES, SYSTEM_FIELDS, USERS, customFieldById, projectId,
+  type SimOption, type SimSprint, type SimStatus, type SimUser,
 } from './catalog';
 import type { SearchView, SimComment, SimData, SimHistory, SimIssue } from './store';
 import { jiraTimestamp } from './time';
@@ -34,13 +34,13 @@ export function selectFields(requested: string[] | undefined, fallback: 'none' |
 }
 
 const userUrl = (user: SimUser, ctx: RenderContext) =>
-  ctx.deployment === 'cloud' ? `${ctx.baseUrl}/rest/api/${ctx.apiVersion}/user?accountId=${user.accountId}` : `${ctx.baseUrl}/rest/api/2/user?username=${user.name}`;
+  ctx.deployment === 'cloud' ? `${ctx.baseUrl}/rest/api/${ctx.apiVersion}/user?accountId=${user.accountId}` : `${ctx.baseUrl}/rest/api/2/user?username=${ctx.data.nameOf(user)}`;
 
 export function renderUser(user: SimUser | null, ctx: RenderContext) {
   if (!user) return null;
-  const avatarUrls = Object.fromEntries(['48x48', '24x24', '16x16', '32x32'].map(size => [size, `${ctx.baseUrl}/avatar/${user.name}?s=${size}`]));
+  const avatarUrls = Object.fromEntries(['48x48', '24x24', '16x16', '32x32'].map(size => [size, `${ctx.baseUrl}/avatar/${user.key}?s=${size}`]));
   if (ctx.deployment === 'datacenter') {
-    return { self: userUrl(user, ctx), name: user.name, key: `JIRAUSER${user.accountId.slice(-5)}`, emailAddress: user.emailAddress, avatarUrls, displayName: user.displayName, active: true, timeZone: 'UTC' };
+    return { self: userUrl(user, ctx), name: ctx.data.nameOf(user), key: user.key, emailAddress: user.emailAddress, avatarUrls, displayName: user.displayName, active: true, timeZone: 'UTC' };
   }
   return { self: userUrl(user, ctx), accountId: user.accountId, emailAddress: user.emailAddress, avatarUrls, displayName: user.displayName, active: true, timeZone: 'UTC', accountType: 'atlassian' };
 }
@@ -52,14 +52,23 @@ function richText(text: string | null, ctx: RenderContext) {
   return { type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text }] }] };
 }
 
-const userName = (accountId: string | null) => (accountId === null ? null : [...USERS].find(u => u.accountId === accountId)?.name ?? accountId);
+const userName = (accountId: string | null, ctx: RenderContext) => {
+  if (accountId === null) return null;
+  const user = USERS.find(u => u.accountId === accountId);
+  return user ? ctx.data.nameOf(user) : accountId;
+};
 
-export function renderHistory(history: SimHistory, ctx: RenderContext) {
+/**
+ * A history as Jira renders it. `created` is a timestamp string, or epoch ms where the simulator
+ * is set to (`epochHistoryTimes`) in `changelog/bulkfetch` (`source: 'bulkfetch'`) and on Data Center.
+ */
+export function renderHistory(history: SimHistory, ctx: RenderContext, source: 'bulkfetch' | 'other' = 'other') {
   const dc = ctx.deployment === 'datacenter';
+  const epoch = ctx.data.epochHistoryTimes && (source === 'bulkfetch' || dc);
   return {
     id: String(history.id),
     author: renderUser(history.author, ctx),
-    created: jiraTimestamp(history.createdMs, ctx.timeZone),
+    created: epoch ? history.createdMs : jiraTimestamp(history.createdMs, ctx.timeZone),
     items: history.items.map(item => {
       // Data Center user fields record user names where Cloud records accountIds.
       const users = dc && (item.fieldId === 'assignee' || item.fieldId === 'reporter' || item.fieldId === CUSTOM_FIELDS.reviewer.id);
@@ -67,9 +76,9 @@ export function renderHistory(history: SimHistory, ctx: RenderContext) {
         field: item.field,
         fieldtype: item.fieldtype,
         ...(item.fieldId && !dc ? { fieldId: item.fieldId } : {}),
-        from: users ? userName(item.from) : item.from,
+        from: users ? userName(item.from, ctx) : item.from,
         fromString: item.fromString,
-        to: users ? userName(item.to) : item.to,
+        to: users ? userName(item.to, ctx) : item.to,
         toString: item.toString,
       };
     }),
@@ -191,6 +200,7 @@ export function renderField(issue: Renderable, field: string, ctx: RenderContext
     case CUSTOM_FIELDS.platforms.id:
       return (value as SimOption[]).map(v => ({ self: `${api}/customFieldOption/${v.id}`, value: v.value, id: v.id }));
     case CUSTOM_FIELDS.sprint.id:
+      if (ctx.deployment === 'datacenter') return (value as SimSprint[]).map(s => legacySprint(s, ctx));
       return (value as Array<Record<string, unknown>>).map(s => ({ ...s }));
     case 'resolutiondate':
     case CUSTOM_FIELDS.releasedAt.id:
@@ -198,6 +208,21 @@ export function renderField(issue: Renderable, field: string, ctx: RenderContext
     default:
       return value;
   }
+}
+
+/** `2026-01-01T10:00:00.000-08:00`: legacy sprint strings write the offset with a colon. */
+const legacyDate = (iso: string | undefined, ctx: RenderContext) =>
+  iso === undefined ? '<null>' : jiraTimestamp(Date.parse(iso), ctx.timeZone).replace(/(\d{2})(\d{2})$/, '$1:$2');
+
+/** Data Center's Sprint value: `com.atlassian.greenhopper.service.sprint.Sprint@1a2b[id=…,rapidViewId=…,…]`. */
+export function legacySprint(s: SimSprint, ctx: RenderContext): string {
+  const pairs = [
+    `id=${s.id}`, `rapidViewId=${s.boardId}`, `state=${s.state.toUpperCase()}`, `name=${s.name}`,
+    `startDate=${legacyDate(s.startDate, ctx)}`, `endDate=${legacyDate(s.endDate, ctx)}`, `completeDate=${legacyDate(s.completeDate, ctx)}`,
+    `activatedDate=${legacyDate(s.startDate, ctx)}`, `sequence=${s.id}`, `goal=${s.goal === '' ? '<null>' : s.goal}`,
+    'autoStartStop=false', 'synced=false', 'incompleteIssuesDestinationId=<null>',
+  ];
+  return `com.atlassian.greenhopper.service.sprint.Sprint@${(s.id * 7919).toString(16)}[${pairs.join(',')}]`;
 }
 
 export type ChangelogMode = { kind: 'none' } | { kind: 'newest'; max: number } | { kind: 'full' };
@@ -232,8 +257,12 @@ export function renderIssue(issue: SimIssue, fields: string[], changelog: Change
   return bean;
 }
 
+/** A custom field's schema as this deployment writes it (Data Center's Sprint holds strings). */
+const customSchema = (f: { id: string; schema: object }, deployment: 'cloud' | 'datacenter') =>
+  deployment === 'datacenter' && f.id === CUSTOM_FIELDS.sprint.id ? { ...DATA_CENTER_SPRINT_SCHEMA } : { ...f.schema };
+
 /** `names` and `schema` expansions for a set of fields. */
-export function namesAndSchema(fields: string[]) {
+export function namesAndSchema(fields: string[], deployment: 'cloud' | 'datacenter' = 'cloud') {
   const names: Record<string, string> = {};
   const schema: Record<string, unknown> = {};
   for (const f of fields) {
@@ -244,7 +273,7 @@ export function namesAndSchema(fields: string[]) {
       schema[f] = system.schema;
     } else if (custom) {
       names[f] = custom.name;
-      schema[f] = { ...custom.schema };
+      schema[f] = customSchema(custom, deployment);
     }
   }
   return { names, schema };
@@ -265,7 +294,7 @@ export function fieldCatalogue(deployment: 'cloud' | 'datacenter'): unknown[] {
       navigable: true,
       searchable: true,
       clauseNames: [`cf[${f.schema.customId}]`, f.name],
-      schema: { ...f.schema },
+      schema: customSchema(f, deployment),
     })),
   ];
 }

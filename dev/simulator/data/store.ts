@@ -67,6 +67,8 @@ export interface GeneratorOptions {
   issues: number;
   historyShape: 'longTail' | 'small';
   nowMs: number;
+  /** Histories' `created` as epoch ms in `changelog/bulkfetch` and Data Center changelogs (Atlassian's bulkfetch example). */
+  epochHistoryTimes?: boolean;
 }
 
 /** The fields generated histories walk through. */
@@ -120,6 +122,8 @@ export class SimData {
   private nextHistoryId = 100_000;
   private nextLinkId = 50_000;
   private nextCommentId = 70_000;
+  /** Data Center renames: user key → current name (the key never changes). */
+  private readonly renames = new Map<string, string>();
   readonly random: () => number;
 
   constructor(private readonly options: GeneratorOptions, private readonly now: () => number) {
@@ -128,6 +132,25 @@ export class SimData {
     this.sprints = makeSprints(options.nowMs);
     this.sprintEndMs = this.sprints.map(sp => Date.parse(sp.endDate));
     this.generate();
+  }
+
+  get epochHistoryTimes(): boolean {
+    return this.options.epochHistoryTimes ?? false;
+  }
+
+  /** A user's Data Center login name now. */
+  nameOf(user: SimUser): string {
+    return this.renames.get(user.key) ?? user.name;
+  }
+
+  /** Renames a Data Center user, as an admin does: the name changes, the key and every issue stay. */
+  renameUser(currentName: string, newName: string): SimUser {
+    const all = USERS;
+    const user = all.find(u => this.nameOf(u) === currentName);
+    if (!user) throw new Error(`simulator: no user named ${currentName}`);
+    if (all.some(u => u !== user && this.nameOf(u) === newName)) throw new Error(`simulator: the name ${newName} is taken`);
+    this.renames.set(user.key, newName);
+    return user;
   }
 
   private generate() {
@@ -354,7 +377,7 @@ export class SimData {
     };
     const user = (v: unknown) => {
       const wanted = typeof v === 'object' && v ? (v as Record<string, unknown>).accountId ?? (v as Record<string, unknown>).name : v;
-      const hit = [...USERS].find(u => u.accountId === wanted || u.name === wanted || u.displayName === wanted);
+      const hit = [...USERS].find(u => u.accountId === wanted || this.nameOf(u) === wanted || u.key === wanted || u.displayName === wanted);
       if (!hit) throw new Error(`simulator: no user ${JSON.stringify(v)}`);
       return hit;
     };

@@ -268,7 +268,7 @@ function changelogBulkFetch(state: SimulatorState, ctx: RenderContext, body: Rec
       .historySlice(issue, h, take)
       .map(history => (fieldIds ? { ...history, items: history.items.filter(item => fieldIds.includes(item.fieldId ?? item.field)) } : history))
       .filter(history => history.items.length > 0)
-      .map(history => renderHistory(history, ctx));
+      .map(history => renderHistory(history, ctx, 'bulkfetch'));
     if (histories.length) out.push({ issueId: String(issue.id), changeHistories: histories });
     budget -= take;
     h += take;

@@ -129,6 +129,6 @@ export function dataCenterSearch(state: SimulatorState, ctx: RenderContext, para
   const issues = page.map(({ issue, view }) => renderIssue(issue, fields, expand.includes('changelog') ? { kind: 'full' } : { kind: 'none' }, ctx, view));
   const body: Record<string, unknown> = { expand: 'names,schema', startAt, maxResults, total: hits.length, issues };
   if (expand.includes('names')) body.names = namesAndSchema(fields).names;
-  if (expand.includes('schema')) body.schema = namesAndSchema(fields).schema;
+  if (expand.includes('schema')) body.schema = namesAndSchema(fields, 'datacenter').schema;
   return { status: 200, body, issues: issues.length };
 }

@@ -264,6 +264,16 @@ describe('EntityJiraSyncCard', () => {
     expect(api.getEntityIssues).toHaveBeenLastCalledWith(expect.anything(), expect.objectContaining({ cursor: undefined }));
   });
 
+  it("names the components of an entity annotated with Axis's jira.com/components", async () => {
+    const axisEntity: Entity = {
+      ...entity,
+      metadata: { ...entity.metadata, annotations: { 'jira.com/project-key': 'SHOP,PAY', 'jira.com/components': 'Api,Web UI' } },
+    };
+    const api = mockApi(entityIssues({ selector: { projectKeys: ['SHOP', 'PAY'], component: null, components: ['Api', 'Web UI'], label: null } }));
+    await renderCard(api, axisEntity);
+    expect(await screen.findByTestId('jira-sync-selector')).toHaveTextContent('Projects SHOP, PAY · components Api, Web UI');
+  });
+
   it('says so when no issue matches the filter, and how to widen it', async () => {
     const api = mockApi(entityIssues({ items: [] }));
     await renderCard(api);

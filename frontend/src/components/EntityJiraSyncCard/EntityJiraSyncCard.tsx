@@ -34,6 +34,7 @@ import { formatAge, formatHours } from './format';
 import { IssueOrder, IssueTable } from './IssueTable';
 import { ThroughputChart } from './ThroughputChart';
 import { useLoad } from './useLoad';
+import { SyncProgressNotice, isSyncing } from '../SyncProgress';
 
 /** @public */
 export interface EntityJiraSyncCardProps {
@@ -208,6 +209,7 @@ function JiraSyncCardContent(props: {
       subheader={<SelectorLine data={data} />}
       action={<Freshness syncs={syncs} now={now} />}
     >
+      <SyncProgressNotice syncs={syncs} />
       <SyncWarnings syncs={syncs} projectKeys={data.selector.projectKeys} now={now} />
       {issues.error && (
         <Box className={classes.panel}>
@@ -251,7 +253,8 @@ function JiraSyncCardContent(props: {
       {data.items.length > 0 ? (
         <IssueTable items={data.items} now={now} order={order} onOrderChange={next => restartAt(() => setOrder(next))} />
       ) : (
-        !issues.loading && <EmptyIssues data={data} filter={filter} search={search} syncs={syncs} />
+        // While a sync runs, its progress above says why the list is still empty.
+        !issues.loading && !isSyncing(syncs) && <EmptyIssues data={data} filter={filter} search={search} syncs={syncs} />
       )}
 
       {(page > 0 || data.nextCursor) && (
@@ -293,9 +296,11 @@ function useNow(): number {
 }
 
 function SelectorLine(props: { data: EntityIssues }) {
-  const { projectKeys, component, label } = props.data.selector;
+  const { projectKeys, component, components, label } = props.data.selector;
   const parts = [`${projectKeys.length === 1 ? 'Project' : 'Projects'} ${projectKeys.join(', ')}`];
-  if (component) parts.push(`component ${component}`);
+  // A backend before selector.components sends jira/component alone.
+  const anyOf = components ?? (component ? [component] : []);
+  if (anyOf.length) parts.push(`${anyOf.length === 1 ? 'component' : 'components'} ${anyOf.join(', ')}`);
   if (label) parts.push(`label ${label}`);
   return <span data-testid="jira-sync-selector">{parts.join(' · ')}</span>;
 }
@@ -318,7 +323,7 @@ function Freshness(props: { syncs: SyncStatus[]; now: number }) {
   );
 }
 
-function SyncWarnings(props: { syncs: SyncStatus[]; projectKeys: string[]; now: number }) {
+export function SyncWarnings(props: { syncs: SyncStatus[]; projectKeys: string[]; now: number }) {
   const { syncs, projectKeys, now } = props;
   const classes = useStyles();
   if (syncs.length === 0) {

@@ -1,0 +1,2 @@
+export { EntityJiraSyncContent } from './EntityJiraSyncContent';
+export type { EntityJiraSyncContentProps } from './EntityJiraSyncContent';

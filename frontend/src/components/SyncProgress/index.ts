@@ -1,0 +1,2 @@
+export { SyncProgressNotice, isSyncing } from './SyncProgressNotice';
+export { syncProgressText, formatTimeLeft } from './syncProgressText';
