@@ -362,7 +362,10 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     res.json({ outcome: result.outcome, ...(result.error !== undefined && { error: result.error }) });
   });
 
-  router.use(createChartRoutes({ queryStore, now, authorize: req => authorize(req, jiraSyncIssueReadPermission), entityFilter: async (req, credentials) => selectionFilter((await entityFor(req, credentials as Awaited<ReturnType<typeof authorize>>)).selection) }));
+  router.use(createChartRoutes({ queryStore, now, authorize: authorizeIssueRead, entityFilter: async (req, auth) => {
+    const { credentials, access } = auth as Awaited<ReturnType<typeof authorizeIssueRead>>;
+    return { ...selectionFilter((await entityFor(req, credentials)).selection), access };
+  } }));
 
   router.use(hideInternalErrors(logger));
   return router;

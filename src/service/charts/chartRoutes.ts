@@ -34,7 +34,10 @@ async function statusChangesOf(queryStore: IssueQueryStore, issues: Array<{ inst
  */
 async function flowInput(queryStore: IssueQueryStore, filter: IssueFilter, window: ChartWindow, allIssues: boolean): Promise<FlowInput> {
   const changed = await queryStore.issuesForFlow({ ...filter, updatedSinceMs: window.fromMs });
-  const issues = allIssues ? await queryStore.issuesForFlow(filter) : changed;
+  if (!allIssues) return { issues: changed, statusChanges: await statusChangesOf(queryStore, changed), window };
+  const changedKeys = new Set(changed.map(issueKeyOf));
+  // Without their histories, the unchanged issues' timelines are their current status since creation.
+  const issues = (await queryStore.issuesForFlow(filter)).map(i => (changedKeys.has(issueKeyOf(i)) ? i : { ...i, initialStatus: i.status }));
   return { issues, statusChanges: await statusChangesOf(queryStore, changed), window };
 }
 
