@@ -102,7 +102,7 @@ describe.each(databases.eachSupportedId())('chart routes on %p', databaseId => {
       { key: 'To Do', label: 'To Do', category: null },
     ]);
     const on = (date: string) => res.body.points.find((p: { date: string }) => p.date === date).counts;
-    expect(on('2026-03-16')).toEqual({ 'In Progress': 1, Review: 1, Done: 5, Closed: 0, 'To Do': 1 }); // D done at 12:00, H in progress; E Review
+    expect(on('2026-03-16')).toEqual({ 'In Progress': 1, Review: 1, Done: 6, Closed: 0, 'To Do': 0 }); // D done at 12:00 (reopened next day), H in progress, E in Review
     expect(on('2026-03-17')).toEqual({ 'In Progress': 1, Review: 1, Done: 5, Closed: 1, 'To Do': 0 });
   });
 
