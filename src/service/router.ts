@@ -86,6 +86,20 @@ function statusCategoriesOf(category: (typeof ENTITY_CATEGORIES)[number]): Statu
   if (category === 'open') return ['new', 'indeterminate'];
   return [category];
 }
+/** A comma list of categories (open / all included), any-of; 400 naming statusCategory for another value. */
+function statusCategoriesOfList(values: string[] | undefined): StatusCategory[] | undefined {
+  if (!values) return undefined;
+  const categories = new Set<StatusCategory>();
+  for (const value of values) {
+    if (!(ENTITY_CATEGORIES as readonly string[]).includes(value)) {
+      throw new InputError(`query parameter "statusCategory" must be a comma list of ${ENTITY_CATEGORIES.join(', ')}; got "${value}"`);
+    }
+    const of = statusCategoriesOf(value as (typeof ENTITY_CATEGORIES)[number]);
+    if (!of) return undefined;
+    of.forEach(c => categories.add(c));
+  }
+  return [...categories];
+}
 const WEEKS = { min: 1, max: 104, fallback: 12 } as const;
 
 /** The store signals a cursor it did not issue with an error of this name. */
@@ -268,8 +282,14 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   router.get('/entities/:kind/:namespace/:name/issues', async (req, res) => {
     const { credentials, access } = await authorizeIssueRead(req);
     const query = req.query as Query;
-    rejectUnknownParams(query, ['statusCategory', 'q', 'sort', 'order', 'limit', 'cursor']);
-    const category = enumParam(query, 'statusCategory', ENTITY_CATEGORIES, 'all');
+    rejectUnknownParams(query, ['statusCategory', 'type', 'assignee', 'label', 'component', 'q', 'sort', 'order', 'limit', 'cursor']);
+    const statusCategory = statusCategoriesOfList(listParam(query, 'statusCategory'));
+    const anyOf = {
+      issueTypes: listParam(query, 'type'),
+      assigneeAccountIds: listParam(query, 'assignee'),
+      labels: listParam(query, 'label'),
+      components: listParam(query, 'component'),
+    };
     const pageRequest = {
       sort: enumParam(query, 'sort', SORTS, 'updated'),
       order: enumParam(query, 'order', ORDERS, 'desc'),
@@ -279,12 +299,11 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const text = stringParam(query, 'q') || undefined;
     const { entityRef, selection } = await entityFor(req, credentials);
     const selected = { ...selectionFilter(selection), access };
-    const statusCategory = statusCategoriesOf(category);
     const covering = syncs.filter(
       s => (selection.instance === null || s.instance === selection.instance) && s.projects.some(p => selection.projectKeys.includes(p.toUpperCase())),
     );
     const [page, counts, syncStatusList] = await Promise.all([
-      withCursor(queryStore.listIssues({ ...selected, text, statusCategory }, pageRequest)),
+      withCursor(queryStore.listIssues({ ...selected, text, statusCategory, anyOf }, pageRequest)),
       queryStore.countByStatusCategory(selected),
       syncStatuses(statusSources, covering, now(), { issueCounts: false }),
     ]);

@@ -41,11 +41,20 @@ async function flowInput(queryStore: IssueQueryStore, filter: IssueFilter, windo
   return { issues, statusChanges: await statusChangesOf(queryStore, changed), window };
 }
 
-/** GET /entities/:kind/:namespace/:name/charts/*: cumulative flow, cycle time, throughput, time in status. */
+/**
+ * GET /entities/:kind/:namespace/:name/charts/* (cumulative flow, cycle time, throughput, time in
+ * status) and .../issues/facets (the entity tab's filter menus).
+ */
 export function createChartRoutes(options: ChartRoutesOptions): express.Router {
   const { queryStore, now } = options;
   const router = Router();
   const base = '/entities/:kind/:namespace/:name/charts';
+
+  router.get('/entities/:kind/:namespace/:name/issues/facets', async (req, res) => {
+    const credentials = await options.authorize(req);
+    rejectUnknownParams(req.query as Query, []);
+    res.json(await queryStore.issueFacets(await options.entityFilter(req, credentials)));
+  });
 
   router.get(`${base}/cumulative-flow`, async (req, res) => {
     const credentials = await options.authorize(req);
