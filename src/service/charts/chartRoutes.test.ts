@@ -9,7 +9,7 @@ import { KnexIssueQueryStore, KnexSyncStore } from '../../store';
 import { storeDatabase } from '../../store/testFixtures';
 import { instanceConfig, syncDefinition } from '../../../test/support/factories';
 import { createResponseValidator } from '../../../test/service/openapiValidator';
-import { flowFixtureVersions } from '../../../test/service/seed';
+import { at, flowFixtureVersions, issueVersion } from '../../../test/service/seed';
 import { FLOW_NOW_MS } from '../../../test/service/flowFixture';
 import { createRouter } from '../router';
 
@@ -37,6 +37,19 @@ describe.each(databases.eachSupportedId())('chart routes on %p', databaseId => {
     const knex = await databases.init(databaseId);
     const store = await KnexSyncStore.create(storeDatabase(knex));
     await store.writePage({ syncId: 'flow', instance: 'acme', versions: flowFixtureVersions(), nowMs: FLOW_NOW_MS });
+    const faceted = (id: string, fields: Partial<Parameters<typeof issueVersion>[0]>) =>
+      issueVersion({ instance: 'acme', issueId: id, issueKey: `FAC-${id}`, projectKey: 'FAC', createdMs: at('2026-03-01T00:00:00Z'), updatedMs: at('2026-03-01T00:00:00Z') + Number(id), ...fields });
+    await store.writePage({
+      syncId: 'flow',
+      instance: 'acme',
+      nowMs: FLOW_NOW_MS,
+      versions: [
+        faceted('1', { issueType: 'Bug', assigneeAccountId: 'u-ann', assigneeName: 'Ann', labels: ['api', 'urgent'], components: ['web'], status: 'In Progress', statusCategory: 'indeterminate' }),
+        faceted('2', { issueType: 'Story', assigneeAccountId: 'u-bob', assigneeName: 'Bob', labels: ['api'], components: ['db', 'web'], status: 'To Do', statusCategory: 'new' }),
+        faceted('3', { issueType: 'Bug', labels: ['ops'], components: [], status: 'Done', statusCategory: 'done' }),
+        faceted('4', { issueType: 'Task', assigneeAccountId: 'u-ann', assigneeName: 'Ann', labels: [], components: ['db'], status: 'Backlog', statusCategory: 'new' }),
+      ],
+    });
     const plugin = createBackendPlugin({
       pluginId: 'jira-sync',
       register(env) {
@@ -66,7 +79,7 @@ describe.each(databases.eachSupportedId())('chart routes on %p', databaseId => {
         plugin,
         mockServices.rootConfig.factory({ data: {} }),
         mockServices.permissions.mock({ authorize: allow, authorizeConditional: allow }).factory,
-        catalogServiceMock.factory({ entities: [entity('flow', { 'jira/project-key': 'FLOW' })] }),
+        catalogServiceMock.factory({ entities: [entity('flow', { 'jira/project-key': 'FLOW' }), entity('faceted', { 'jira/project-key': 'FAC' })] }),
       ],
     });
     server = backend.server;
@@ -162,5 +175,49 @@ describe.each(databases.eachSupportedId())('chart routes on %p', databaseId => {
     const res = await get(`/cumulative-flow?${query}`);
     expect(res.status).toBe(400);
     expect(res.body.error.message).toContain(name);
+  });
+
+  const entityGet = (path: string) =>
+    request(server).get(`/api/jira-sync/entities/component/default/faceted${path}`).set('Authorization', mockCredentials.user.header());
+  const keys = (body: { items: Array<{ key: string }> }) => body.items.map(i => i.key).sort();
+
+  it('facets: the distinct values of the entity selection, for the filter menus', async () => {
+    const res = await entityGet('/issues/facets');
+    expect(res.status).toBe(200);
+    expectValid('/entities/{kind}/{namespace}/{name}/issues/facets', 'get', 200, res.body);
+    expect(res.body).toEqual({
+      types: ['Bug', 'Story', 'Task'],
+      assignees: [{ accountId: 'u-ann', displayName: 'Ann' }, { accountId: 'u-bob', displayName: 'Bob' }],
+      labels: ['api', 'ops', 'urgent'],
+      components: ['db', 'web'],
+      statuses: [
+        { name: 'Backlog', category: 'new' },
+        { name: 'To Do', category: 'new' },
+        { name: 'In Progress', category: 'indeterminate' },
+        { name: 'Done', category: 'done' },
+      ],
+    });
+  });
+
+  it.each([
+    ['type=Bug,Task', ['FAC-1', 'FAC-3', 'FAC-4']],
+    ['assignee=u-bob', ['FAC-2']],
+    ['label=urgent,ops', ['FAC-1', 'FAC-3']],
+    ['component=db', ['FAC-2', 'FAC-4']],
+    ['type=Bug&component=web', ['FAC-1']],
+    ['statusCategory=new,done', ['FAC-2', 'FAC-3', 'FAC-4']],
+    ['statusCategory=open&assignee=u-ann', ['FAC-1', 'FAC-4']],
+  ])('the entity issue list filters %s (each list any-of, lists all-of)', async (query, expected) => {
+    const res = await entityGet(`/issues?${query}`);
+    expect(res.status).toBe(200);
+    expectValid('/entities/{kind}/{namespace}/{name}/issues', 'get', 200, res.body);
+    expect(keys(res.body)).toEqual(expected);
+    expect(res.body.counts.total).toBe(4); // counts cover the whole selection
+  });
+
+  it('refuses an unknown status category in the list, naming the parameter', async () => {
+    const res = await entityGet('/issues?statusCategory=new,closed');
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain('statusCategory');
   });
 });
