@@ -1,10 +1,17 @@
 import { ResponseError } from '@backstage/errors';
 import type { JiraSyncApi } from './JiraSyncApi';
 import type {
+  ChartPeriod,
+  CumulativeFlow,
+  CycleTimeChart,
+  EntityIssueFacets,
+  EntityIssueListQuery,
   EntityIssues,
   EntityIssuesQuery,
   EntityName,
   FlowMetrics,
+  ThroughputChart,
+  TimeInStatusChart,
 } from './types';
 
 /**
@@ -41,6 +48,31 @@ export class JiraSyncClient implements JiraSyncApi {
     return this.get<FlowMetrics>(`${entityPath(entity)}/metrics`, params);
   }
 
+  /** The entity issue list with list filters (each sent as a comma list). */
+  async listEntityIssues(entity: EntityName, query: EntityIssueListQuery = {}): Promise<EntityIssues> {
+    return this.get<EntityIssues>(`${entityPath(entity)}/issues`, queryParams(query));
+  }
+
+  async getEntityIssueFacets(entity: EntityName): Promise<EntityIssueFacets> {
+    return this.get<EntityIssueFacets>(`${entityPath(entity)}/issues/facets`, new URLSearchParams());
+  }
+
+  async getEntityCumulativeFlow(entity: EntityName, query: ChartPeriod & { by?: 'category' | 'status' } = {}): Promise<CumulativeFlow> {
+    return this.get<CumulativeFlow>(`${entityPath(entity)}/charts/cumulative-flow`, queryParams(query));
+  }
+
+  async getEntityCycleTime(entity: EntityName, query: ChartPeriod = {}): Promise<CycleTimeChart> {
+    return this.get<CycleTimeChart>(`${entityPath(entity)}/charts/cycle-time`, queryParams(query));
+  }
+
+  async getEntityThroughput(entity: EntityName, query: ChartPeriod = {}): Promise<ThroughputChart> {
+    return this.get<ThroughputChart>(`${entityPath(entity)}/charts/throughput`, queryParams(query));
+  }
+
+  async getEntityTimeInStatus(entity: EntityName, query: ChartPeriod = {}): Promise<TimeInStatusChart> {
+    return this.get<TimeInStatusChart>(`${entityPath(entity)}/charts/time-in-status`, queryParams(query));
+  }
+
   private async get<T>(path: string, params: URLSearchParams): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('jira-sync');
     const search = params.toString();
@@ -75,6 +107,16 @@ async function toResponseError(response: Response): Promise<ResponseError> {
       headers: { 'Content-Type': body ? 'application/json' : 'text/plain' },
     }),
   );
+}
+
+/** Query values as parameters: lists joined by commas, empty values and empty lists left out. */
+function queryParams(query: object): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) {
+    const text = Array.isArray(value) ? value.join(',') : value === undefined ? '' : String(value);
+    if (text !== '') params.set(name, text);
+  }
+  return params;
 }
 
 // Entity names may hold characters that are special in a path (e.g. ':' or '/'), so each part is encoded.

@@ -72,6 +72,22 @@ export interface SyncStatus {
   deadLetters?: number;
   issues?: number;
   health: { status: SyncHealthStatus; reason: string };
+  /** failing / stale win over running; idle otherwise. */
+  state?: 'running' | 'idle' | 'failing' | 'stale';
+  reason?: string;
+  /** The running run's live progress; null when no run is running. */
+  progress?: SyncProgress | null;
+}
+
+/** A running run's live progress, written on every page by the replica running it. @public */
+export interface SyncProgress {
+  runId: string;
+  startedAt: string;
+  issuesRead: number;
+  /** Jira's approximate count when a full sweep started; null otherwise. */
+  issuesExpected: number | null;
+  ratePerSecond: number | null;
+  etaSeconds: number | null;
 }
 
 /** @public */
@@ -135,4 +151,65 @@ export interface EntityIssuesQuery {
   cursor?: string;
   sort?: 'updated' | 'created' | 'key';
   order?: 'asc' | 'desc';
+}
+
+/** How the entity issue list sorts (priority and status sorts are not served yet). @public */
+export type EntityIssueSort = 'updated' | 'created' | 'key';
+
+/** The entity issue list's filters; each list matches any of its values, all lists must match. @public */
+export interface EntityIssueListQuery {
+  /** Any of these categories (the backend also takes open and all). */
+  statusCategory?: StatusCategory[];
+  type?: string[];
+  /** Assignee account ids. */
+  assignee?: string[];
+  label?: string[];
+  component?: string[];
+  q?: string;
+  sort?: EntityIssueSort;
+  order?: 'asc' | 'desc';
+  limit?: number;
+  cursor?: string;
+}
+
+/** GET .../issues/facets: the values the filters can take within the entity's selection. @public */
+export interface EntityIssueFacets {
+  types: string[];
+  assignees: Array<{ accountId: string; displayName: string | null }>;
+  labels: string[];
+  components: string[];
+  statuses: Array<{ name: string; category: StatusCategory }>;
+}
+
+/** A chart's period: ISO dates (YYYY-MM-DD, UTC days, both included); default the last 12 weeks, at most 2 years. @public */
+export interface ChartPeriod {
+  from?: string;
+  to?: string;
+}
+
+/** @public */
+export interface CumulativeFlow {
+  from: string;
+  to: string;
+  by: 'category' | 'status';
+  /** category null: the status's category is unknown (no issue is in it now). */
+  series: Array<{ key: string; label: string; category: StatusCategory | null }>;
+  /** One point a day: issues per series key at the end of the day. */
+  points: Array<{ date: string; counts: Record<string, number> }>;
+}
+
+/** @public */
+export interface CycleTimeChart {
+  points: Array<{ issueId: string; key: string; summary: string | null; completedAt: string; cycleTimeDays: number }>;
+  percentiles: { p50: number | null; p85: number | null; p95: number | null };
+}
+
+/** @public */
+export interface ThroughputChart {
+  weeks: Array<{ weekStart: string; completed: number }>;
+}
+
+/** @public */
+export interface TimeInStatusChart {
+  statuses: Array<{ status: string; category: StatusCategory | null; issues: number; medianHours: number | null; p85Hours: number | null; totalHours: number }>;
 }

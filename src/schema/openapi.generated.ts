@@ -378,18 +378,48 @@ export const spec = {
           {
             "name": "statusCategory",
             "in": "query",
+            "allowReserved": true,
             "schema": {
               "type": "string",
-              "enum": [
-                "new",
-                "indeterminate",
-                "done",
-                "open",
-                "all"
-              ],
               "default": "all"
             },
-            "description": "open = new + indeterminate."
+            "description": "Comma list, any of new, indeterminate, done, open (= new + indeterminate), all."
+          },
+          {
+            "name": "type",
+            "in": "query",
+            "allowReserved": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "Comma list of issue types, any of."
+          },
+          {
+            "name": "assignee",
+            "in": "query",
+            "allowReserved": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "Comma list of assignee account ids, any of."
+          },
+          {
+            "name": "label",
+            "in": "query",
+            "allowReserved": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "Comma list of labels, any of (within the entity's own label)."
+          },
+          {
+            "name": "component",
+            "in": "query",
+            "allowReserved": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "Comma list of components, any of (within the entity's own components)."
           },
           {
             "name": "q",
@@ -457,6 +487,128 @@ export const spec = {
         }
       }
     },
+    "/entities/{kind}/{namespace}/{name}/issues/facets": {
+      "get": {
+        "operationId": "getEntityIssueFacets",
+        "description": "The values the entity tab's filter menus offer, within the entity's selection (live issues the caller may read).",
+        "parameters": [
+          {
+            "name": "kind",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "namespace",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "name",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Distinct values, sorted (statuses in category order, then by name).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "types",
+                    "assignees",
+                    "labels",
+                    "components",
+                    "statuses"
+                  ],
+                  "properties": {
+                    "types": {
+                      "type": "array",
+                      "items": {
+                        "type": "string"
+                      }
+                    },
+                    "assignees": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "required": [
+                          "accountId",
+                          "displayName"
+                        ],
+                        "properties": {
+                          "accountId": {
+                            "type": "string"
+                          },
+                          "displayName": {
+                            "type": [
+                              "string",
+                              "null"
+                            ]
+                          }
+                        }
+                      }
+                    },
+                    "labels": {
+                      "type": "array",
+                      "items": {
+                        "type": "string"
+                      }
+                    },
+                    "components": {
+                      "type": "array",
+                      "items": {
+                        "type": "string"
+                      }
+                    },
+                    "statuses": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "required": [
+                          "name",
+                          "category"
+                        ],
+                        "properties": {
+                          "name": {
+                            "type": "string"
+                          },
+                          "category": {
+                            "$ref": "#/components/schemas/StatusCategory"
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/Error"
+          },
+          "401": {
+            "$ref": "#/components/responses/Error"
+          },
+          "403": {
+            "$ref": "#/components/responses/Error"
+          },
+          "404": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
     "/entities/{kind}/{namespace}/{name}/metrics": {
       "get": {
         "operationId": "getEntityFlowMetrics",
@@ -503,6 +655,266 @@ export const spec = {
               "application/json": {
                 "schema": {
                   "$ref": "#/components/schemas/FlowMetrics"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/Error"
+          },
+          "401": {
+            "$ref": "#/components/responses/Error"
+          },
+          "403": {
+            "$ref": "#/components/responses/Error"
+          },
+          "404": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/entities/{kind}/{namespace}/{name}/charts/cumulative-flow": {
+      "get": {
+        "operationId": "getEntityCumulativeFlow",
+        "description": "Issues in each status category (by=category) or status (by=status, series in workflow order: category, then first seen) at the end of each day, from the stored histories.\nThe entity's selection as in getEntityIssues; `from` and `to` are ISO dates (UTC days, both\nincluded; a date-time is taken as its UTC day), by default the last 12 weeks, at most 2 years.\n",
+        "parameters": [
+          {
+            "name": "kind",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "namespace",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "name",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "$ref": "#/components/parameters/chartFrom"
+          },
+          {
+            "$ref": "#/components/parameters/chartTo"
+          },
+          {
+            "name": "by",
+            "in": "query",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "category",
+                "status"
+              ],
+              "default": "category"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The chart's data.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CumulativeFlow"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/Error"
+          },
+          "401": {
+            "$ref": "#/components/responses/Error"
+          },
+          "403": {
+            "$ref": "#/components/responses/Error"
+          },
+          "404": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/entities/{kind}/{namespace}/{name}/charts/cycle-time": {
+      "get": {
+        "operationId": "getEntityCycleTime",
+        "description": "Issues completed in the window after being in progress: cycle time = first move into an indeterminate status to the completing move into done (as in the flow metrics); percentiles in days.\nThe entity's selection as in getEntityIssues; `from` and `to` are ISO dates (UTC days, both\nincluded; a date-time is taken as its UTC day), by default the last 12 weeks, at most 2 years.\n",
+        "parameters": [
+          {
+            "name": "kind",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "namespace",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "name",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "$ref": "#/components/parameters/chartFrom"
+          },
+          {
+            "$ref": "#/components/parameters/chartTo"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The chart's data.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CycleTimeChart"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/Error"
+          },
+          "401": {
+            "$ref": "#/components/responses/Error"
+          },
+          "403": {
+            "$ref": "#/components/responses/Error"
+          },
+          "404": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/entities/{kind}/{namespace}/{name}/charts/throughput": {
+      "get": {
+        "operationId": "getEntityThroughput",
+        "description": "Issues completed per ISO week (Monday), weeks without completions included.\nThe entity's selection as in getEntityIssues; `from` and `to` are ISO dates (UTC days, both\nincluded; a date-time is taken as its UTC day), by default the last 12 weeks, at most 2 years.\n",
+        "parameters": [
+          {
+            "name": "kind",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "namespace",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "name",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "$ref": "#/components/parameters/chartFrom"
+          },
+          {
+            "$ref": "#/components/parameters/chartTo"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The chart's data.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ThroughputChart"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/Error"
+          },
+          "401": {
+            "$ref": "#/components/responses/Error"
+          },
+          "403": {
+            "$ref": "#/components/responses/Error"
+          },
+          "404": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/entities/{kind}/{namespace}/{name}/charts/time-in-status": {
+      "get": {
+        "operationId": "getEntityTimeInStatus",
+        "description": "Time the issues completed in the window spent in each status until completion, in workflow order.\nThe entity's selection as in getEntityIssues; `from` and `to` are ISO dates (UTC days, both\nincluded; a date-time is taken as its UTC day), by default the last 12 weeks, at most 2 years.\n",
+        "parameters": [
+          {
+            "name": "kind",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "namespace",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "name",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "$ref": "#/components/parameters/chartFrom"
+          },
+          {
+            "$ref": "#/components/parameters/chartTo"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The chart's data.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/TimeInStatusChart"
                 }
               }
             }
@@ -964,6 +1376,24 @@ export const spec = {
         "description": "Opaque cursor from the previous page's nextCursor.",
         "schema": {
           "type": "string"
+        }
+      },
+      "chartFrom": {
+        "name": "from",
+        "in": "query",
+        "description": "First day (ISO date); default 83 days before `to`.",
+        "schema": {
+          "type": "string",
+          "format": "date"
+        }
+      },
+      "chartTo": {
+        "name": "to",
+        "in": "query",
+        "description": "Last day (ISO date); default today (UTC).",
+        "schema": {
+          "type": "string",
+          "format": "date"
         }
       }
     },
@@ -1684,6 +2114,300 @@ export const spec = {
           },
           "health": {
             "$ref": "#/components/schemas/SyncHealth"
+          },
+          "state": {
+            "type": "string",
+            "enum": [
+              "running",
+              "idle",
+              "failing",
+              "stale"
+            ],
+            "description": "failing and stale win over running; idle otherwise."
+          },
+          "reason": {
+            "type": "string",
+            "description": "Why the sync is in its state."
+          },
+          "progress": {
+            "description": "The running run's live progress, written by the replica running it on every page; null when no run is running.",
+            "oneOf": [
+              {
+                "type": "null"
+              },
+              {
+                "type": "object",
+                "required": [
+                  "runId",
+                  "startedAt",
+                  "issuesRead",
+                  "issuesExpected",
+                  "ratePerSecond",
+                  "etaSeconds"
+                ],
+                "properties": {
+                  "runId": {
+                    "type": "string"
+                  },
+                  "startedAt": {
+                    "type": "string",
+                    "format": "date-time"
+                  },
+                  "issuesRead": {
+                    "type": "integer"
+                  },
+                  "issuesExpected": {
+                    "type": [
+                      "integer",
+                      "null"
+                    ],
+                    "description": "Jira's approximate count when a full sweep started; null otherwise."
+                  },
+                  "ratePerSecond": {
+                    "type": [
+                      "number",
+                      "null"
+                    ]
+                  },
+                  "etaSeconds": {
+                    "type": [
+                      "integer",
+                      "null"
+                    ]
+                  }
+                }
+              }
+            ]
+          }
+        }
+      },
+      "ChartSeries": {
+        "type": "object",
+        "required": [
+          "key",
+          "label",
+          "category"
+        ],
+        "properties": {
+          "key": {
+            "type": "string"
+          },
+          "label": {
+            "type": "string"
+          },
+          "category": {
+            "oneOf": [
+              {
+                "$ref": "#/components/schemas/StatusCategory"
+              },
+              {
+                "type": "null"
+              }
+            ],
+            "description": "null: the status's category is unknown (no issue is in it now)."
+          }
+        }
+      },
+      "CumulativeFlow": {
+        "type": "object",
+        "required": [
+          "from",
+          "to",
+          "by",
+          "series",
+          "points"
+        ],
+        "properties": {
+          "from": {
+            "type": "string",
+            "format": "date"
+          },
+          "to": {
+            "type": "string",
+            "format": "date"
+          },
+          "by": {
+            "type": "string",
+            "enum": [
+              "category",
+              "status"
+            ]
+          },
+          "series": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ChartSeries"
+            }
+          },
+          "points": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "date",
+                "counts"
+              ],
+              "properties": {
+                "date": {
+                  "type": "string",
+                  "format": "date"
+                },
+                "counts": {
+                  "type": "object",
+                  "additionalProperties": {
+                    "type": "integer"
+                  },
+                  "description": "Issues per series key at the end of the day."
+                }
+              }
+            }
+          }
+        }
+      },
+      "CycleTimeChart": {
+        "type": "object",
+        "required": [
+          "points",
+          "percentiles"
+        ],
+        "properties": {
+          "points": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "issueId",
+                "key",
+                "summary",
+                "completedAt",
+                "cycleTimeDays"
+              ],
+              "properties": {
+                "issueId": {
+                  "type": "string"
+                },
+                "key": {
+                  "type": "string"
+                },
+                "summary": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "completedAt": {
+                  "type": "string",
+                  "format": "date-time"
+                },
+                "cycleTimeDays": {
+                  "type": "number"
+                }
+              }
+            }
+          },
+          "percentiles": {
+            "type": "object",
+            "required": [
+              "p50",
+              "p85",
+              "p95"
+            ],
+            "properties": {
+              "p50": {
+                "type": [
+                  "number",
+                  "null"
+                ]
+              },
+              "p85": {
+                "type": [
+                  "number",
+                  "null"
+                ]
+              },
+              "p95": {
+                "type": [
+                  "number",
+                  "null"
+                ]
+              }
+            }
+          }
+        }
+      },
+      "ThroughputChart": {
+        "type": "object",
+        "required": [
+          "weeks"
+        ],
+        "properties": {
+          "weeks": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "weekStart",
+                "completed"
+              ],
+              "properties": {
+                "weekStart": {
+                  "type": "string",
+                  "format": "date"
+                },
+                "completed": {
+                  "type": "integer"
+                }
+              }
+            }
+          }
+        }
+      },
+      "TimeInStatusChart": {
+        "type": "object",
+        "required": [
+          "statuses"
+        ],
+        "properties": {
+          "statuses": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "status",
+                "category",
+                "issues",
+                "medianHours",
+                "p85Hours",
+                "totalHours"
+              ],
+              "properties": {
+                "status": {
+                  "type": "string"
+                },
+                "category": {
+                  "oneOf": [
+                    {
+                      "$ref": "#/components/schemas/StatusCategory"
+                    },
+                    {
+                      "type": "null"
+                    }
+                  ]
+                },
+                "issues": {
+                  "type": "integer"
+                },
+                "medianHours": {
+                  "type": "number"
+                },
+                "p85Hours": {
+                  "type": "number"
+                },
+                "totalHours": {
+                  "type": "number"
+                }
+              }
+            }
           }
         }
       },

@@ -60,7 +60,7 @@ export function flowWindow(nowMs: number, weeks: number): { fromMs: number; toMs
   return { fromMs: isoWeekStartMs(nowMs) - (weeks - 1) * WEEK_MS, toMs: nowMs };
 }
 
-const categoryKey = (instance: string, status: string) => `${instance}\u0000${status}`;
+export const categoryKey = (instance: string, status: string) => `${instance}\u0000${status}`;
 
 /** Status name → category per instance, from the statuses the given issues are in now. */
 export function statusCategoryMap(issues: FlowIssueRecord[]): Map<string, StatusCategory> {
@@ -129,12 +129,79 @@ export function durationStats(durationsMs: number[]): DurationStats {
   if (!n) return { count: 0, meanHours: null, medianHours: null, p85Hours: null };
   const sorted = [...durationsMs].sort((a, b) => a - b);
   const mean = sorted.reduce((sum, d) => sum + d, 0) / n;
-  const median = n % 2 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-  const p85 = sorted[Math.ceil(0.85 * n) - 1];
-  return { count: n, meanHours: hours(mean), medianHours: hours(median), p85Hours: hours(p85) };
+  return { count: n, meanHours: hours(mean), medianHours: hours(medianOf(sorted)!), p85Hours: hours(nearestRank(sorted, 0.85)!) };
 }
 
-const dateOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+/** The median of ascending values (middle pair averaged); null for none. */
+export function medianOf(sorted: number[]): number | null {
+  const n = sorted.length;
+  if (!n) return null;
+  return n % 2 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+}
+
+/** The nearest-rank percentile (0 < p ≤ 1) of ascending values; null for none. */
+export function nearestRank(sorted: number[], p: number): number | null {
+  return sorted.length ? sorted[Math.max(1, Math.ceil(p * sorted.length)) - 1] : null;
+}
+
+/** One issue completed in a window: when, its cycle start (null if never in progress) and time per status until done. */
+export interface CompletedFlow {
+  issue: FlowIssueRecord;
+  doneMs: number;
+  cycleStartMs: number | null;
+  /** Milliseconds in each status from creation to completion. */
+  msByStatus: Map<string, number>;
+}
+
+/** Groups status changes by issue (instance + id). */
+export function changesByIssue(statusChanges: StatusChange[]): Map<string, StatusChange[]> {
+  const byIssue = new Map<string, StatusChange[]>();
+  for (const change of statusChanges) {
+    const key = issueKeyOf(change);
+    const list = byIssue.get(key);
+    if (list) list.push(change);
+    else byIssue.set(key, [change]);
+  }
+  return byIssue;
+}
+
+export const issueKeyOf = (issue: { instance: string; issueId: string }) => `${issue.instance}\u0000${issue.issueId}`;
+
+/** The issues completed within [fromMs, toMs], by the definitions of cycle and lead time below. */
+export function completedFlows(input: {
+  issues: FlowIssueRecord[];
+  statusChanges: StatusChange[];
+  fromMs: number;
+  toMs: number;
+  categories?: Map<string, StatusCategory>;
+}): CompletedFlow[] {
+  const { issues, fromMs, toMs } = input;
+  const categories = input.categories ?? statusCategoryMap(issues);
+  const byIssue = changesByIssue(input.statusChanges);
+  const out: CompletedFlow[] = [];
+  for (const issue of issues) {
+    const segments = statusTimeline(issue, byIssue.get(issueKeyOf(issue)) ?? []);
+    const doneMs = completionMs(issue, segments, categories);
+    if (doneMs === null || doneMs < fromMs || doneMs > toMs) continue;
+    const msByStatus = new Map<string, number>();
+    for (const segment of segments) {
+      if (segment.startMs >= doneMs || segment.status === null) continue;
+      const end = Math.min(segment.endMs ?? doneMs, doneMs);
+      msByStatus.set(segment.status, (msByStatus.get(segment.status) ?? 0) + (end - segment.startMs));
+    }
+    out.push({ issue, doneMs, cycleStartMs: cycleStartMs(issue, segments, doneMs, categories), msByStatus });
+  }
+  return out;
+}
+
+/** Monday 00:00 UTC of every ISO week from the one holding fromMs to the one holding toMs, each with 0. */
+export function emptyWeeks(fromMs: number, toMs: number): Map<number, number> {
+  const weeks = new Map<number, number>();
+  for (let week = isoWeekStartMs(fromMs); week <= toMs; week += WEEK_MS) weeks.set(week, 0);
+  return weeks;
+}
+
+export const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /**
  * Metrics over the issues completed within [fromMs, toMs]: cycle time (first move into an
@@ -148,53 +215,25 @@ export function computeFlowMetrics(input: {
   fromMs: number;
   toMs: number;
 }): FlowMetrics {
-  const { issues, fromMs, toMs } = input;
-  const categories = statusCategoryMap(issues);
-  const changesByIssue = new Map<string, StatusChange[]>();
-  for (const change of input.statusChanges) {
-    const key = `${change.instance}\u0000${change.issueId}`;
-    changesByIssue.set(key, [...(changesByIssue.get(key) ?? []), change]);
-  }
-
-  const firstWeek = isoWeekStartMs(fromMs);
-  const weekCounts = new Map<number, number>();
-  for (let week = firstWeek; week <= toMs; week += WEEK_MS) weekCounts.set(week, 0);
-
-  const cycle: number[] = [];
-  const lead: number[] = [];
+  const { fromMs, toMs } = input;
+  const flows = completedFlows(input);
+  const weekCounts = emptyWeeks(fromMs, toMs);
   const statusTotals = new Map<string, { totalMs: number; issues: number }>();
-  let completed = 0;
-
-  for (const issue of issues) {
-    const segments = statusTimeline(issue, changesByIssue.get(`${issue.instance}\u0000${issue.issueId}`) ?? []);
-    const doneMs = completionMs(issue, segments, categories);
-    if (doneMs === null || doneMs < fromMs || doneMs > toMs) continue;
-    completed++;
-    lead.push(doneMs - issue.createdMs);
-    const startMs = cycleStartMs(issue, segments, doneMs, categories);
-    if (startMs !== null) cycle.push(doneMs - startMs);
-    const week = isoWeekStartMs(doneMs);
+  for (const flow of flows) {
+    const week = isoWeekStartMs(flow.doneMs);
     weekCounts.set(week, (weekCounts.get(week) ?? 0) + 1);
-
-    const perStatus = new Map<string, number>();
-    for (const segment of segments) {
-      if (segment.startMs >= doneMs || segment.status === null) continue;
-      const end = Math.min(segment.endMs ?? doneMs, doneMs);
-      perStatus.set(segment.status, (perStatus.get(segment.status) ?? 0) + (end - segment.startMs));
-    }
-    for (const [status, ms] of perStatus) {
+    for (const [status, ms] of flow.msByStatus) {
       const total = statusTotals.get(status) ?? { totalMs: 0, issues: 0 };
       statusTotals.set(status, { totalMs: total.totalMs + ms, issues: total.issues + 1 });
     }
   }
-
   return {
     from: new Date(fromMs).toISOString(),
     to: new Date(toMs).toISOString(),
-    issues: completed,
-    cycleTime: durationStats(cycle),
-    leadTime: durationStats(lead),
-    throughput: [...weekCounts.entries()].sort(([a], [b]) => a - b).map(([week, count]) => ({ weekStart: dateOf(week), count })),
+    issues: flows.length,
+    cycleTime: durationStats(flows.flatMap(f => (f.cycleStartMs === null ? [] : [f.doneMs - f.cycleStartMs]))),
+    leadTime: durationStats(flows.map(f => f.doneMs - f.issue.createdMs)),
+    throughput: [...weekCounts.entries()].sort(([a], [b]) => a - b).map(([week, count]) => ({ weekStart: dayOf(week), count })),
     timeInStatus: [...statusTotals.entries()]
       .map(([status, t]) => ({ status, totalHours: hours(t.totalMs), meanHours: hours(t.totalMs) / t.issues, issues: t.issues }))
       .sort((a, b) => b.totalHours - a.totalHours || a.status.localeCompare(b.status)),

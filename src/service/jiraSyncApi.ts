@@ -23,13 +23,15 @@ import type { IssueAccessCriterion, IssueFilter, IssueListItem, IssueQueryStore,
 import type { SyncEngine } from '../sync/SyncEngine';
 import { syncTaskId } from '../sync/scheduleSyncs';
 import { entitySelection, selectionFilter } from './entitySelection';
-import { computeFlowMetrics, flowWindow, issueFlowFacts, statusCategoryMap, type StatusChange } from './flowMetrics';
+import { computeFlowMetrics, flowWindow, issueFlowFacts, statusCategoryMap } from './flowMetrics';
 import { customFieldParam, dateTimeParam, listParam, pageLimit } from './params';
 import { builtInIssueRuleset, issueReadScope } from './issuePermissions';
 import { requirePermission } from './permissions';
 import type { SchedulerTaskStateReader } from './schedulerTaskStates';
 import { serializeDeadLetter, serializeHistory, serializeIssue, serializeIssueDetail, serializeRun } from './serialize';
 import { syncStatuses, type SyncStatusSources } from './syncStatus';
+import { chartWindow } from './charts/chartWindow';
+import { entityCharts, statusChangesOf } from './charts/entityCharts';
 
 /**
  * What the REST routes and the actions do, once: each operation checks the caller's permission
@@ -78,7 +80,12 @@ export interface IssueListQuery {
 }
 
 export interface EntityIssuesQuery {
-  statusCategory?: EntityStatusCategory;
+  /** Comma lists, any of each. */
+  statusCategory?: string;
+  type?: string;
+  assignee?: string;
+  label?: string;
+  component?: string;
   q?: string;
   sort?: IssueSort;
   order?: SortOrder;
@@ -90,6 +97,12 @@ export interface EntityName {
   kind: string;
   namespace: string;
   name: string;
+}
+
+/** The window of a chart route: ISO dates, both days included. */
+export interface ChartQuery {
+  from?: string;
+  to?: string;
 }
 
 /** Where an audited call came from: the HTTP request, when there is one. */
@@ -106,6 +119,27 @@ function statusCategoriesOf(category: EntityStatusCategory): StatusCategory[] | 
   if (category === 'open') return ['new', 'indeterminate'];
   return [category];
 }
+
+const ENTITY_CATEGORIES: readonly EntityStatusCategory[] = ['new', 'indeterminate', 'done', 'open', 'all'];
+
+/** A comma list of categories (open / all included), any of; 400 naming statusCategory for another value. */
+function statusCategoriesOfList(value: string | undefined): StatusCategory[] | undefined {
+  const values = listParam('statusCategory', value === undefined ? undefined : [value]);
+  if (!values) return undefined;
+  const categories = new Set<StatusCategory>();
+  for (const item of values) {
+    if (!(ENTITY_CATEGORIES as readonly string[]).includes(item)) {
+      throw new InputError(`query parameter "statusCategory" must be a comma list of ${ENTITY_CATEGORIES.join(', ')}; got "${item}"`);
+    }
+    const of = statusCategoriesOf(item as EntityStatusCategory);
+    if (!of) return undefined;
+    of.forEach(c => categories.add(c));
+  }
+  return [...categories];
+}
+
+/** A comma-list query parameter as its values. */
+const commaList = (name: string, value: string | undefined) => listParam(name, value === undefined ? undefined : [value]);
 
 /** The store signals a cursor it did not issue with an error of this name. */
 async function withCursor<T>(page: Promise<Page<T>>): Promise<Page<T>> {
@@ -145,22 +179,11 @@ export function createJiraSyncApi(options: JiraSyncApiOptions) {
     if (!issue) throw new NotFoundError(`no issue "${keyOrId}"`);
     return issue;
   };
-  const statusChangesOf = async (issues: Array<{ instance: string; issueId: string }>): Promise<StatusChange[]> => {
-    const byInstance = new Map<string, string[]>();
-    for (const issue of issues) byInstance.set(issue.instance, [...(byInstance.get(issue.instance) ?? []), issue.issueId]);
-    const changes: StatusChange[] = [];
-    for (const [instance, ids] of byInstance) {
-      for (const change of await queryStore.historiesForIssues(instance, ids, ['status'])) {
-        changes.push({ instance, issueId: change.issueId, historyId: change.historyId, createdMs: change.createdMs, fromString: change.fromString, toString: change.toString });
-      }
-    }
-    return changes;
-  };
   const flowMetricsFor = async (filter: IssueFilter, weeks: number) => {
     const { fromMs, toMs } = flowWindow(now(), weeks);
     // Completing an issue updates it, so issues completed in the window were all updated since its start.
     const issues = await queryStore.issuesForFlow({ ...filter, updatedSinceMs: fromMs });
-    return computeFlowMetrics({ issues, statusChanges: await statusChangesOf(issues), fromMs, toMs });
+    return computeFlowMetrics({ issues, statusChanges: await statusChangesOf(queryStore, issues), fromMs, toMs });
   };
   /** The entity, read with the caller's credentials so catalog permissions apply; 404 if unseen. */
   const entityFor = async (credentials: BackstageCredentials, name: EntityName) => {
@@ -168,6 +191,14 @@ export function createJiraSyncApi(options: JiraSyncApiOptions) {
     const entity = await catalog.getEntityByRef(entityRef, { credentials });
     if (!entity) throw new NotFoundError(`no entity ${entityRef} in the catalog`);
     return { entityRef, selection: entitySelection(entity, entityRef) };
+  };
+  const charts = entityCharts(queryStore);
+  /** A chart's issue filter (the entity's selection within the caller's access) and its window. */
+  const chartScope = async (credentials: BackstageCredentials, name: EntityName, query: ChartQuery) => {
+    const access = await issueAccess(credentials);
+    const window = chartWindow(query, now());
+    const { selection } = await entityFor(credentials, name);
+    return { filter: { ...selectionFilter(selection), access }, window };
   };
   /** Runs a state-changing call inside an audit event that records its outcome. */
   const audited = async <T>(context: CallContext, eventId: string, meta: Record<string, string>, call: () => Promise<T>): Promise<T> => {
@@ -236,20 +267,26 @@ export function createJiraSyncApi(options: JiraSyncApiOptions) {
       const projectIssues = await queryStore.issuesForFlow({ instance: found.instance, projectKeys: [found.projectKey], includeDeleted: true, access });
       const issue = projectIssues.find(i => i.issueId === found.issueId);
       if (!issue) throw new NotFoundError(`no issue "${keyOrId}"`);
-      return issueFlowFacts(issue, await statusChangesOf([issue]), statusCategoryMap(projectIssues), now());
+      return issueFlowFacts(issue, await statusChangesOf(queryStore, [issue]), statusCategoryMap(projectIssues), now());
     },
 
     async entityIssues(credentials: BackstageCredentials, name: EntityName, query: EntityIssuesQuery) {
       const access = await issueAccess(credentials);
       const { entityRef, selection } = await entityFor(credentials, name);
       const selected = { ...selectionFilter(selection), access };
-      const statusCategory = statusCategoriesOf(query.statusCategory ?? 'all');
+      const statusCategory = statusCategoriesOfList(query.statusCategory);
+      const anyOf = {
+        issueTypes: commaList('type', query.type),
+        assigneeAccountIds: commaList('assignee', query.assignee),
+        labels: commaList('label', query.label),
+        components: commaList('component', query.component),
+      };
       const covering = syncs.filter(
         s => (selection.instance === null || s.instance === selection.instance) && s.projects.some(p => selection.projectKeys.includes(p.toUpperCase())),
       );
       const pageRequest = { sort: query.sort ?? 'updated', order: query.order ?? 'desc', limit: pageLimit(query.limit ?? DEFAULT_LIMIT), cursor: query.cursor };
       const [page, counts, syncStatusList] = await Promise.all([
-        withCursor(queryStore.listIssues({ ...selected, text: query.q || undefined, statusCategory }, pageRequest)),
+        withCursor(queryStore.listIssues({ ...selected, text: query.q || undefined, statusCategory, anyOf }, pageRequest)),
         queryStore.countByStatusCategory(selected),
         syncStatuses(statusSources, covering, now(), { issueCounts: false }),
       ]);
@@ -260,6 +297,31 @@ export function createJiraSyncApi(options: JiraSyncApiOptions) {
         ...pageOf(page.items.map(i => serializeIssue(i, baseUrls)), page.nextCursor),
         syncs: syncStatusList,
       };
+    },
+
+    /** The values of the entity tab's filter menus, within the entity's selection and the caller's access. */
+    async entityIssueFacets(credentials: BackstageCredentials, name: EntityName) {
+      const access = await issueAccess(credentials);
+      const { selection } = await entityFor(credentials, name);
+      return { ...(await queryStore.issueFacets({ ...selectionFilter(selection), access })) };
+    },
+
+    /** The entity tab's charts over whole UTC days `from`..`to` (default the last 12 weeks). */
+    async entityCumulativeFlow(credentials: BackstageCredentials, name: EntityName, query: ChartQuery & { by?: 'category' | 'status' }) {
+      const { filter, window } = await chartScope(credentials, name, query);
+      return charts.cumulativeFlow(filter, window, query.by);
+    },
+    async entityCycleTime(credentials: BackstageCredentials, name: EntityName, query: ChartQuery) {
+      const { filter, window } = await chartScope(credentials, name, query);
+      return charts.cycleTime(filter, window);
+    },
+    async entityThroughput(credentials: BackstageCredentials, name: EntityName, query: ChartQuery) {
+      const { filter, window } = await chartScope(credentials, name, query);
+      return charts.throughput(filter, window);
+    },
+    async entityTimeInStatus(credentials: BackstageCredentials, name: EntityName, query: ChartQuery) {
+      const { filter, window } = await chartScope(credentials, name, query);
+      return charts.timeInStatus(filter, window);
     },
 
     async entityFlowMetrics(credentials: BackstageCredentials, name: EntityName, weeks = DEFAULT_WEEKS) {

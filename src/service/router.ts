@@ -86,6 +86,26 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     res.json(await api.entityIssues(await callerOf(httpAuth, req), req.params, req.query));
   });
 
+  routes.get('/entities/:kind/:namespace/:name/issues/facets', async (req, res) => {
+    res.json(await api.entityIssueFacets(await callerOf(httpAuth, req), req.params));
+  });
+
+  routes.get('/entities/:kind/:namespace/:name/charts/cumulative-flow', async (req, res) => {
+    res.json(await api.entityCumulativeFlow(await callerOf(httpAuth, req), req.params, req.query));
+  });
+
+  routes.get('/entities/:kind/:namespace/:name/charts/cycle-time', async (req, res) => {
+    res.json(await api.entityCycleTime(await callerOf(httpAuth, req), req.params, req.query));
+  });
+
+  routes.get('/entities/:kind/:namespace/:name/charts/throughput', async (req, res) => {
+    res.json(await api.entityThroughput(await callerOf(httpAuth, req), req.params, req.query));
+  });
+
+  routes.get('/entities/:kind/:namespace/:name/charts/time-in-status', async (req, res) => {
+    res.json(await api.entityTimeInStatus(await callerOf(httpAuth, req), req.params, req.query));
+  });
+
   routes.get('/entities/:kind/:namespace/:name/metrics', async (req, res) => {
     res.json(await api.entityFlowMetrics(await callerOf(httpAuth, req), req.params, req.query.weeks));
   });

@@ -5,6 +5,7 @@ import { syncTaskId } from '../sync/scheduleSyncs';
 import type { SchedulerTaskState, SchedulerTaskStateReader } from './schedulerTaskStates';
 import { scheduleIntervalMs, scheduleTimeoutMs, syncHealth, type HealthFactsReader } from '../health';
 import { isoOf, isoOrNull, serializeRun } from './serialize';
+import type { RunRecord } from '../store/types';
 
 /** Runs read per sync for its health: enough to see a streak of failures and the last success. */
 const RECENT_RUNS = 20;
@@ -27,6 +28,38 @@ async function readTaskStates(sources: SyncStatusSources): Promise<Map<string, S
     sources.logger.warn(`could not read scheduler task states: ${(e as Error).message}`);
     return undefined;
   }
+}
+
+/** A running run's live progress from its row; null once it finished or when abandoned past the timeout. */
+export function runProgress(run: RunRecord | undefined, nowMs: number, timeoutMs: number | null) {
+  if (!run || run.outcome !== 'running') return null;
+  if (timeoutMs !== null && nowMs - run.startedMs > timeoutMs) return null;
+  const expected = run.issuesExpected ?? null;
+  const elapsedMs = (run.progressMs ?? run.startedMs) - run.startedMs;
+  const ratePerSecond = run.progressMs && elapsedMs > 0 ? run.issuesRead / (elapsedMs / 1000) : null;
+  const etaSeconds =
+    expected !== null && ratePerSecond ? Math.max(0, Math.round((expected - run.issuesRead) / ratePerSecond)) : null;
+  return {
+    runId: run.runId,
+    startedAt: isoOf(run.startedMs),
+    issuesRead: run.issuesRead,
+    issuesExpected: expected,
+    ratePerSecond: ratePerSecond === null ? null : Math.round(ratePerSecond * 10) / 10,
+    etaSeconds,
+  };
+}
+
+/** failing / stale win (their reason says why), then running, else idle with the health's reason. */
+export function syncState(
+  health: { status: string; reason: string },
+  progress: ReturnType<typeof runProgress>,
+): { state: 'failing' | 'stale' | 'running' | 'idle'; reason: string } {
+  if (health.status === 'failing' || health.status === 'stale') return { state: health.status === 'failing' ? 'failing' : 'stale', reason: health.reason };
+  if (progress) {
+    const of = progress.issuesExpected !== null ? ` of ~${progress.issuesExpected}` : '';
+    return { state: 'running' as const, reason: `run ${progress.runId} in progress since ${progress.startedAt}: ${progress.issuesRead}${of} issues read` };
+  }
+  return { state: 'idle' as const, reason: health.reason };
 }
 
 /**
@@ -65,6 +98,17 @@ export async function syncStatuses(sources: SyncStatusSources, syncs: SyncDefini
         // No scheduler state to ask: estimate from the last start and the fixed interval.
         nextRunMs = lastRun.startedMs + intervalMs;
       }
+      const timeoutMs = scheduleTimeoutMs(sync.schedule);
+      const health = syncHealth({
+        nowMs,
+        scheduled: scheduled.has(taskId),
+        intervalMs,
+        timeoutMs,
+        runs,
+        deadLettersWaiting: deadLetters,
+        ...healthFacts,
+      });
+      const progress = runProgress(lastRun, nowMs, timeoutMs);
       return {
         id: sync.id,
         instance: sync.instance,
@@ -78,15 +122,9 @@ export async function syncStatuses(sources: SyncStatusSources, syncs: SyncDefini
         nextRunAt: nextRunMs !== null && !Number.isNaN(nextRunMs) ? isoOf(nextRunMs) : null,
         deadLetters,
         ...(issues !== undefined && { issues }),
-        health: syncHealth({
-          nowMs,
-          scheduled: scheduled.has(taskId),
-          intervalMs,
-          timeoutMs: scheduleTimeoutMs(sync.schedule),
-          runs,
-          deadLettersWaiting: deadLetters,
-          ...healthFacts,
-        }),
+        health,
+        ...syncState(health, progress),
+        progress,
       };
     }),
   );

@@ -43,12 +43,30 @@ export interface IssueFilter {
   component?: string;
   /** Any of these is an exact element of the issue's component names (none given: no issue). */
   components?: string[];
+  /** A caller's narrowing within a selection: each list matches any of its values, every list must match. */
+  anyOf?: IssueAnyOfFilter;
   /** A mapped custom field equals `value`, or holds it as an element when it is an array (compared as text). */
   customField?: { alias: string; value: string | number | boolean };
   updatedSinceMs?: number;
   /** Case-insensitive substring of the summary. */
   text?: string;
   includeDeleted?: boolean;
+}
+
+export interface IssueAnyOfFilter {
+  issueTypes?: string[];
+  assigneeAccountIds?: string[];
+  labels?: string[];
+  components?: string[];
+}
+
+/** The values an entity's filter menus offer, within its selection. */
+export interface IssueFacets {
+  types: string[];
+  assignees: Array<{ accountId: string; displayName: string | null }>;
+  labels: string[];
+  components: string[];
+  statuses: Array<{ name: string; category: StatusCategory }>;
 }
 
 export type IssueSort = 'updated' | 'created' | 'key';
@@ -123,4 +141,8 @@ export interface IssueQueryStore {
   /** History items whose field name or field id is in `fields`, per issue oldest first. */
   historiesForIssues(instance: string, issueIds: string[], fields: string[]): Promise<FieldChangeRecord[]>;
   issuesForFlow(filter: IssueFilter): Promise<FlowIssueRecord[]>;
+  /** Distinct types, assignees, labels, components and statuses of the matching issues, sorted. */
+  issueFacets(filter: IssueFilter): Promise<IssueFacets>;
+  /** Summaries of the given issues of one instance, by issue id (absent ones left out). */
+  issueSummaries(instance: string, issueIds: string[]): Promise<Map<string, string | null>>;
 }

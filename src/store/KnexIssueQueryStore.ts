@@ -23,6 +23,8 @@ import type {
   IssueDetailRecord,
   IssueAccessCriterion,
   IssueAccessScope,
+  IssueAnyOfFilter,
+  IssueFacets,
   IssueFilter,
   IssueListItem,
   IssuePageRequest,
@@ -121,6 +123,13 @@ export class KnexIssueQueryStore implements IssueQueryStore {
   private whereJsonArrayHasAny(query: Knex.QueryBuilder, column: 'labels' | 'components', elements: string[]) {
     if (!elements.length) query.whereRaw('1 = 0');
     else query.where(anyOf => elements.forEach(element => anyOf.orWhere(one => this.whereJsonArrayHas(one, column, element))));
+  }
+
+  private whereAnyOf(query: Knex.QueryBuilder, anyOf: IssueAnyOfFilter) {
+    if (anyOf.issueTypes) query.whereIn(`${T.issues}.issue_type`, anyOf.issueTypes);
+    if (anyOf.assigneeAccountIds) query.whereIn(`${T.issues}.assignee_account_id`, anyOf.assigneeAccountIds);
+    if (anyOf.labels) this.whereJsonArrayHasAny(query, 'labels', anyOf.labels);
+    if (anyOf.components) this.whereJsonArrayHasAny(query, 'components', anyOf.components);
   }
 
   /** A mapped custom field equals the value, or holds it as an array element, compared as text. */
@@ -245,6 +254,7 @@ export class KnexIssueQueryStore implements IssueQueryStore {
     if (filter.label !== undefined) this.whereJsonArrayHas(q, 'labels', filter.label);
     if (filter.component !== undefined) this.whereJsonArrayHas(q, 'components', filter.component);
     if (filter.components) this.whereJsonArrayHasAny(q, 'components', filter.components);
+    if (filter.anyOf) this.whereAnyOf(q, filter.anyOf);
     if (filter.customField) this.whereCustomField(q, filter.customField.alias, filter.customField.value);
     if (filter.updatedSinceMs !== undefined) q.where(col('updated_ms'), '>=', filter.updatedSinceMs);
     if (filter.text) this.whereTextMatches(q, filter.text);
@@ -395,5 +405,58 @@ export class KnexIssueQueryStore implements IssueQueryStore {
       initialStatus: row.first_status_from ?? row.status ?? null,
     }));
   }
-}
 
+  async issueFacets(filter: IssueFilter): Promise<IssueFacets> {
+    const col = (c: string) => `${T.issues}.${c}`;
+    const [types, assignees, statuses, arrays] = await Promise.all([
+      this.filtered(filter).whereNotNull(col('issue_type')).distinct(col('issue_type')).orderBy(col('issue_type')),
+      this.filtered(filter)
+        .whereNotNull(col('assignee_account_id'))
+        .select(col('assignee_account_id'))
+        .max({ name: col('assignee_name') })
+        .groupBy(col('assignee_account_id')),
+      this.filtered(filter)
+        .whereNotNull(col('status'))
+        .whereNotNull(col('status_category'))
+        .distinct(col('status'), col('status_category'))
+        .orderBy([col('status_category'), col('status')]),
+      this.distinctArrayElements(filter),
+    ]);
+    const rank = { new: 0, indeterminate: 1, done: 2 } as Record<string, number>;
+    return {
+      types: types.map((r: Record<string, string>) => r.issue_type),
+      assignees: assignees
+        .map((r: Record<string, string | null>) => ({ accountId: r.assignee_account_id!, displayName: r.name ?? null }))
+        .sort((a: IssueFacets['assignees'][number], b: IssueFacets['assignees'][number]) => (a.displayName ?? a.accountId).localeCompare(b.displayName ?? b.accountId)),
+      labels: arrays.labels,
+      components: arrays.components,
+      statuses: statuses
+        .map((r: Record<string, string>) => ({ name: r.status, category: r.status_category as IssueFacets['statuses'][number]['category'] }))
+        .sort((a: IssueFacets['statuses'][number], b: IssueFacets['statuses'][number]) => (rank[a.category] ?? 3) - (rank[b.category] ?? 3) || a.name.localeCompare(b.name)),
+    };
+  }
+
+  /** The distinct labels and components of the matching issues, each engine expanding its JSON arrays. */
+  private async distinctArrayElements(filter: IssueFilter): Promise<{ labels: string[]; components: string[] }> {
+    const out = { labels: [] as string[], components: [] as string[] };
+    for (const column of ['labels', 'components'] as const) {
+      const source = this.filtered(filter).select(`${T.issues}.${column} as arr`);
+      const expand = this.sqlite
+        ? `select distinct e.value as v from (?) as src, json_each(src.arr) e where e.type = 'text' order by v`
+        : `select distinct e.v from (?) as src, jsonb_array_elements_text(src.arr::jsonb) e(v) order by e.v`;
+      const result = await this.knex.raw(expand, [source]);
+      const rows: Array<{ v: string }> = this.sqlite ? result : result.rows;
+      out[column] = rows.map(r => r.v);
+    }
+    return out;
+  }
+
+  async issueSummaries(instance: string, issueIds: string[]): Promise<Map<string, string | null>> {
+    const out = new Map<string, string | null>();
+    for (const ids of chunk(issueIds, IDS_PER_STATEMENT)) {
+      const rows = await this.knex(T.issues).where({ instance }).whereIn('issue_id', ids).select('issue_id', 'summary');
+      for (const row of rows) out.set(idOf(row.issue_id), row.summary ?? null);
+    }
+    return out;
+  }
+}

@@ -24,6 +24,7 @@ import type {
   DeadLetterRecord,
   FieldRecord,
   FinishRunInput,
+  RunProgressInput,
   IssueRecord,
   PageWriteInput,
   PageWriteResult,
@@ -208,6 +209,12 @@ export class KnexSyncStore implements SyncStore, ReprojectionStore {
     };
     for (const [key, column] of COUNTER_COLUMNS) update[column] = input.counters[key] ?? 0;
     await this.knex(T.runs).where({ run_id: input.runId }).update(update);
+  }
+
+  async recordRunProgress(input: RunProgressInput): Promise<void> {
+    await this.knex(T.runs)
+      .where({ run_id: input.runId, outcome: 'running' })
+      .update({ issues_read: input.issuesRead, issues_expected: input.issuesExpected, progress_ms: input.nowMs });
   }
 
   async listRuns(syncId: string, limit: number): Promise<RunRecord[]> {

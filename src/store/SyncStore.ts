@@ -47,6 +47,8 @@ export interface SyncStore {
   softDeleteIssue(input: SoftDeleteInput): Promise<boolean>;
   startRun(input: StartRunInput): Promise<string>;
   finishRun(input: FinishRunInput): Promise<void>;
+  /** A running run's live progress, for every replica to read; a finished run is left as it is. */
+  recordRunProgress(input: RunProgressInput): Promise<void>;
   listRuns(syncId: string, limit: number): Promise<RunRecord[]>;
   addDeadLetter(input: DeadLetterInput): Promise<void>;
   resolveDeadLetter(input: DeadLetterKey & { nowMs: number }): Promise<void>;
@@ -99,6 +101,13 @@ export interface FinishRunInput {
   counters: RunCounters;
   error?: string;
   details?: unknown;
+  nowMs: number;
+}
+
+export interface RunProgressInput {
+  runId: string;
+  issuesRead: number;
+  issuesExpected: number | null;
   nowMs: number;
 }
 

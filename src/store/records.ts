@@ -124,6 +124,10 @@ export interface RunRecord extends RunCounters {
   outcome: RunOutcome;
   error: string | null;
   details: unknown | null;
+  /** Jira's approximate count of the run's issues when it started; null when not asked or unknown. */
+  issuesExpected?: number | null;
+  /** When the live `issuesRead` was last written while running; null before the first page. */
+  progressMs?: number | null;
 }
 
 export interface DeadLetterRecord {

@@ -206,6 +206,8 @@ export function runFromRow(row: Row): RunRecord {
     outcome: row.outcome,
     error: row.error ?? null,
     details: parseJson(row.details, null),
+    issuesExpected: row.issues_expected === null || row.issues_expected === undefined ? null : Number(row.issues_expected),
+    progressMs: msOrNull(row.progress_ms),
     issuesRead: Number(row.issues_read),
     issuesInserted: Number(row.issues_inserted),
     issuesUpdated: Number(row.issues_updated),

@@ -21,6 +21,7 @@ import { redactUrlCredentials } from '../lib/redactUrls';
 
 /** What a run's body gets: the sync, its counters and logger; the client unless the run calls no Jira. */
 interface RunScope {
+  runId: string;
   sync: SyncDefinition;
   client?: JiraClient;
   counters: RunCounters;
@@ -240,7 +241,7 @@ export class SyncEngine {
     let census: CensusReport | undefined;
     let failure: unknown;
     try {
-      ({ guard, census } = await countJiraCalls(calls, () => body({ sync, client, counters, logger, signal })));
+      ({ guard, census } = await countJiraCalls(calls, () => body({ runId, sync, client, counters, logger, signal })));
     } catch (e) {
       failure = e;
       // Aborted inside a Jira call (the scheduler's timeout), the error is the fetch's, not ours.
@@ -305,7 +306,8 @@ export class SyncEngine {
 
     const expected = mode === 'full' ? await client.approximateCount(scope).catch(() => undefined) : undefined;
     if (mode === 'full') logger.info(`sync "${sync.id}": ${resume ? 'resuming' : 'starting'} a full sweep of ~${expected ?? '?'} issues`);
-    const progress = new ProgressLog(logger, sync.id, expected, this.now);
+    const progress = new ProgressLog(logger, sync.id, expected, this.now, p => store.recordRunProgress({ runId: run.runId, ...p }));
+    await progress.start();
     let maxUpdatedMs = state?.watermarkMs ?? null;
 
     // A page read ahead may see stored histories a page or two old: it then fetches a few known ones again, which the store skips.
@@ -331,7 +333,7 @@ export class SyncEngine {
       if (checkpoint.jiraStartedMs === undefined || checkpoint.jiraStartedMs === null) checkpoint.jiraStartedMs = page.searchedAtJiraMs ?? null;
       const { result } = await this.writer.write(context, page.issues, { checkpoint: advance });
       countWrite(counters, result, page.issues.length);
-      progress.tick(counters.issuesRead);
+      await progress.tick(counters.issuesRead);
       if (signal?.aborted) throw new SyncAbortedError(sync.id);
     }
 
