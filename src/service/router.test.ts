@@ -428,7 +428,6 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
     });
 
     it('pages with an opaque cursor, losing and repeating nothing while rows are inserted between pages', async () => {
-      const store = await KnexSyncStore.create(storeDatabase(knex));
       const base = at('2026-02-01T00:00:00Z');
       // 12 issues, updated times in pairs so the sort value ties across page boundaries.
       await store.writePage({
