@@ -49,7 +49,10 @@ export interface SyncRun {
   runId: string;
   syncId: string;
   strategy: string;
+  /** `schedule`, `manual` or `spec-change`. */
   trigger?: string;
+  /** Who triggered a manual run (user entity ref or service subject); null otherwise. */
+  triggeredBy?: string | null;
   startedAt: string;
   endedAt?: string | null;
   outcome: 'running' | 'succeeded' | 'failed' | 'aborted';

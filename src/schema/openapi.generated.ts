@@ -1975,7 +1975,15 @@ export const spec = {
             "type": "string"
           },
           "trigger": {
-            "type": "string"
+            "type": "string",
+            "description": "schedule, manual (POST /syncs/{syncId}/trigger) or spec-change (a local re-projection)"
+          },
+          "triggeredBy": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "Who triggered a manual run (user entity ref or service subject); null otherwise"
           },
           "startedAt": {
             "type": "string",

@@ -351,9 +351,18 @@ export function createJiraSyncApi(options: JiraSyncApiOptions) {
     async triggerSync(credentials: BackstageCredentials, syncId: string, context: CallContext = {}) {
       await authorize(credentials, jiraSyncRunTriggerPermission);
       const sync = syncOf(syncId);
-      await audited(context, 'sync-trigger', { syncId: sync.id }, () => scheduler.triggerTask(syncTaskId(sync.id)));
       const caller = credentials.principal as BackstageUserPrincipal | BackstageServicePrincipal;
-      logger.info(`sync "${sync.id}" triggered by ${caller.type === 'user' ? caller.userEntityRef : caller.subject}`);
+      const actor = caller.type === 'user' ? caller.userEntityRef : caller.subject;
+      // Written first so whichever replica starts the run can record who asked for it.
+      const requestId = await syncStore.addTriggerRequest({ syncId: sync.id, actor, nowMs: now() });
+      try {
+        await audited(context, 'sync-trigger', { syncId: sync.id }, () => scheduler.triggerTask(syncTaskId(sync.id)));
+      } catch (error) {
+        // Removed, not left for the running run: that run started before this request and was not asked for by it.
+        await syncStore.removeTriggerRequest(requestId);
+        throw error;
+      }
+      logger.info(`sync "${sync.id}" triggered by ${actor}`);
       return { syncId: sync.id };
     },
 

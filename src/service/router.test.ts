@@ -64,6 +64,7 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
   let knex: Knex;
   let server: any;
   let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let store: KnexSyncStore;
   const expectValid = createResponseValidator();
   const denied = new Set<string>();
   const scheduler = { triggerTask: jest.fn(async (_id: string) => {}), getScheduledTasks: jest.fn() };
@@ -84,7 +85,7 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
 
   beforeAll(async () => {
     knex = await databases.init(databaseId);
-    const store = await KnexSyncStore.create(storeDatabase(knex));
+    store = await KnexSyncStore.create(storeDatabase(knex));
     const write = (instance: string, syncId: string | null, versions: ReturnType<typeof issueVersion>[]) =>
       store.writePage({ syncId, instance, versions, nowMs: NOW - 60 * MIN });
 
@@ -427,7 +428,6 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
     });
 
     it('pages with an opaque cursor, losing and repeating nothing while rows are inserted between pages', async () => {
-      const store = await KnexSyncStore.create(storeDatabase(knex));
       const base = at('2026-02-01T00:00:00Z');
       // 12 issues, updated times in pairs so the sort value ties across page boundaries.
       await store.writePage({
@@ -718,11 +718,28 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
       expect(scheduler.triggerTask).toHaveBeenCalledWith('jira-sync:acme-pay');
     });
 
+    it('records a triggered run as manual with the caller, and a scheduled run as schedule', async () => {
+      // The scheduler starts the task, whose engine run starts a run row the way SyncEngine.recordRun does.
+      const startEngineRun = (nowMs: number) => store.startRun({ syncId: 'acme-pay', strategy: 'incremental', trigger: 'schedule', nowMs });
+      scheduler.triggerTask.mockImplementationOnce(async () => { await startEngineRun(NOW + MIN); });
+      expect((await post('/syncs/acme-pay/trigger')).status).toBe(202);
+      await startEngineRun(NOW + 2 * MIN);
+      const res = await get('/syncs/acme-pay/runs?limit=2');
+      expectValid('/syncs/{syncId}/runs', 'get', 200, res.body);
+      expect(res.body.items.map((r: { trigger: string; triggeredBy: string | null }) => [r.trigger, r.triggeredBy])).toEqual([
+        ['schedule', null],
+        ['manual', 'user:default/ann'],
+      ]);
+      expect(await knex('jira_sync_trigger_requests').where({ sync_id: 'acme-pay' })).toEqual([]);
+    });
+
     it('is 409 when the sync is running and 404 for an unknown sync', async () => {
       scheduler.triggerTask.mockRejectedValueOnce(new ConflictError('Task jira-sync:acme-pay is currently running'));
       const conflict = await post('/syncs/acme-pay/trigger');
       expect(conflict.status).toBe(409);
       expectValid('/syncs/{syncId}/trigger', 'post', 409, conflict.body);
+      // The refused trigger leaves no request behind for a later scheduled run to claim.
+      expect(await knex('jira_sync_trigger_requests').where({ sync_id: 'acme-pay' })).toEqual([]);
       expect((await post('/syncs/nope/trigger')).status).toBe(404);
     });
   });

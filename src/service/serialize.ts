@@ -91,6 +91,7 @@ export function serializeRun(run: RunRecord) {
     syncId: run.syncId,
     strategy: run.strategy,
     trigger: run.trigger,
+    triggeredBy: run.triggeredBy ?? null,
     startedAt: isoOf(run.startedMs),
     endedAt: isoOrNull(run.endedMs),
     outcome: run.outcome,

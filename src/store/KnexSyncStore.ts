@@ -194,10 +194,34 @@ export class KnexSyncStore implements SyncStore, ReprojectionStore {
   }
 
   async startRun(input: StartRunInput): Promise<string> {
-    const [row] = await this.knex(T.runs)
-      .insert({ sync_id: input.syncId, strategy: input.strategy, trigger: input.trigger, started_ms: input.nowMs, outcome: 'running' })
-      .returning('run_id');
-    return idOf(typeof row === 'object' ? row.run_id : row);
+    return this.knex.transaction(async tx => {
+      let trigger = input.trigger;
+      let triggeredBy: string | null = null;
+      if (trigger === 'schedule') {
+        const pending = await tx(T.triggerRequests).where({ sync_id: input.syncId }).orderBy('request_id').select('request_id', 'actor');
+        // Only the rows this transaction deleted are its claim: a concurrent run deletes the others.
+        const claimed = pending.length ? await tx(T.triggerRequests).whereIn('request_id', pending.map(r => r.request_id)).del() : 0;
+        if (claimed > 0) {
+          trigger = 'manual';
+          triggeredBy = pending[0].actor;
+        }
+      }
+      const [row] = await tx(T.runs)
+        .insert({ sync_id: input.syncId, strategy: input.strategy, trigger, triggered_by: triggeredBy, started_ms: input.nowMs, outcome: 'running' })
+        .returning('run_id');
+      return idOf(typeof row === 'object' ? row.run_id : row);
+    });
+  }
+
+  async addTriggerRequest(input: { syncId: string; actor: string; nowMs: number }): Promise<string> {
+    const [row] = await this.knex(T.triggerRequests)
+      .insert({ sync_id: input.syncId, actor: input.actor, requested_ms: input.nowMs })
+      .returning('request_id');
+    return idOf(typeof row === 'object' ? row.request_id : row);
+  }
+
+  async removeTriggerRequest(requestId: string): Promise<void> {
+    await this.knex(T.triggerRequests).where({ request_id: requestId }).del();
   }
 
   async finishRun(input: FinishRunInput): Promise<void> {

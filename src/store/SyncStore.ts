@@ -45,7 +45,15 @@ export interface SyncStore {
   removeFromScope(input: RemoveFromScopeInput): Promise<{ deleted: number }>;
   /** Soft-deletes one issue wherever it is, and other issues' links to it (webhook `jira:issue_deleted`). */
   softDeleteIssue(input: SoftDeleteInput): Promise<boolean>;
+  /**
+   * Starts a run; a `schedule` run claims (deletes) the sync's pending trigger requests in the same
+   * transaction and is recorded as `manual` by the earliest requester.
+   */
   startRun(input: StartRunInput): Promise<string>;
+  /** A pending manual trigger, written before the scheduler is asked; returns its id. */
+  addTriggerRequest(input: { syncId: string; actor: string; nowMs: number }): Promise<string>;
+  /** Drops a pending trigger request that no run will claim (the trigger failed). */
+  removeTriggerRequest(requestId: string): Promise<void>;
   finishRun(input: FinishRunInput): Promise<void>;
   /** A running run's live progress, for every replica to read; a finished run is left as it is. */
   recordRunProgress(input: RunProgressInput): Promise<void>;

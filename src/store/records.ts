@@ -119,6 +119,8 @@ export interface RunRecord extends RunCounters {
   syncId: string;
   strategy: string;
   trigger: string;
+  /** Who asked for a manual run (user entity ref or service subject); null for scheduled runs. */
+  triggeredBy?: string | null;
   startedMs: number;
   endedMs: number | null;
   outcome: RunOutcome;

@@ -26,6 +26,8 @@ export const T = {
   fields: 'jira_sync_fields',
   webhookEvents: 'jira_sync_webhook_events',
   oauthTokens: 'jira_sync_oauth_tokens',
+  /** Pending manual triggers (migrations/20261203080000_manual_trigger_requests.js). */
+  triggerRequests: 'jira_sync_trigger_requests',
 } as const;
 
 type Row = Record<string, any>;
@@ -201,6 +203,7 @@ export function runFromRow(row: Row): RunRecord {
     syncId: row.sync_id,
     strategy: row.strategy,
     trigger: row.trigger,
+    triggeredBy: row.triggered_by ?? null,
     startedMs: msOf(row.started_ms),
     endedMs: msOrNull(row.ended_ms),
     outcome: row.outcome,
