@@ -6,7 +6,7 @@ import { readJiraSyncConfig } from './config';
 import { loadSyncSpec } from './spec';
 import { KnexIssueQueryStore, KnexOAuthTokenStore, KnexSyncStore, probeWrite } from './store';
 import { createJiraClients } from './jira/clientRegistry';
-import { SyncEngine, SyncMetrics, WebhookProcessor, scheduleSyncs } from './sync';
+import { SyncEngine, SyncMetrics, WebhookProcessor, scheduleSyncs, auditSpecChanges } from './sync';
 import {
   createJiraSyncApi,
   createRouter,
@@ -84,6 +84,7 @@ export const jiraSyncPlugin = createBackendPlugin({
         // The same operations for AI agents (Backstage's MCP server) and other callers of the actions registry.
         registerJiraSyncActions(actionsRegistry, createJiraSyncApi(routerOptions));
 
+        await auditSpecChanges({ auditor, store, syncs: spec.syncs, source: spec.source });
         await scheduleSyncs({ scheduler, engine, syncs: spec.syncs, logger });
         await ops.schedule(scheduler);
         logger.info(`jira-sync: ${spec.syncs.length} syncs from ${spec.source}`);

@@ -10,3 +10,4 @@ export { WebhookProcessor } from './WebhookProcessor';
 export type { WebhookOutcome } from './WebhookProcessor';
 export { createRunContext, type RunContext } from './RunContext';
 export { IssueWriter, type IssueWriteOutcome } from './IssueWriter';
+export { auditSpecChanges } from './specAudit';
