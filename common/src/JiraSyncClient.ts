@@ -10,6 +10,8 @@ import type {
   EntityIssuesQuery,
   EntityName,
   FlowMetrics,
+  IssueChangelogPage,
+  IssueDetail,
   ThroughputChart,
   TimeInStatusChart,
 } from './types';
@@ -71,6 +73,14 @@ export class JiraSyncClient implements JiraSyncApi {
 
   async getEntityTimeInStatus(entity: EntityName, query: ChartPeriod = {}): Promise<TimeInStatusChart> {
     return this.get<TimeInStatusChart>(`${entityPath(entity)}/charts/time-in-status`, queryParams(query));
+  }
+
+  async getIssue(keyOrId: string, options: { instance?: string } = {}): Promise<IssueDetail> {
+    return this.get<IssueDetail>(`/issues/${encodeURIComponent(keyOrId)}`, queryParams(options));
+  }
+
+  async getIssueChangelog(keyOrId: string, options: { instance?: string; limit?: number; cursor?: string } = {}): Promise<IssueChangelogPage> {
+    return this.get<IssueChangelogPage>(`/issues/${encodeURIComponent(keyOrId)}/changelog`, queryParams(options));
   }
 
   private async get<T>(path: string, params: URLSearchParams): Promise<T> {

@@ -216,3 +216,31 @@ export interface ThroughputChart {
 export interface TimeInStatusChart {
   statuses: Array<{ status: string; category: StatusCategory | null; issues: number; medianHours: number | null; p85Hours: number | null; totalHours: number }>;
 }
+
+/** GET /issues/:keyOrId: one issue with its links and how many changelog entries it has. @public */
+export type IssueDetail = Issue & {
+  links: Array<Record<string, unknown>>;
+  historyCount: number;
+};
+
+/** One changelog entry: who changed which fields when. @public */
+export interface IssueHistory {
+  id: string;
+  author?: JiraUser;
+  created: string;
+  items: Array<{
+    field: string;
+    fieldtype?: string | null;
+    fieldId?: string | null;
+    from?: string | null;
+    fromString?: string | null;
+    to?: string | null;
+    toString?: string | null;
+  }>;
+}
+
+/** GET /issues/:keyOrId/changelog: one page, oldest first. @public */
+export interface IssueChangelogPage {
+  items: IssueHistory[];
+  nextCursor?: string;
+}

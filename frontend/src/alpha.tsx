@@ -9,7 +9,7 @@ import {
 import { EntityCardBlueprint, EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { z } from 'zod/v4';
 import { jiraSyncApiRef } from './api/JiraSyncApi';
-import { JiraSyncFrontendClient } from './api/JiraSyncFrontendClient';
+import { JiraSyncClient } from '@jira-sync/backstage-plugin-jira-sync-common';
 import { isJiraSyncAvailable } from './annotations';
 
 /** The {@link JiraSyncClient} as an API extension of the new frontend system. @alpha */
@@ -18,7 +18,7 @@ export const jiraSyncApi = ApiBlueprint.make({
     defineParams({
       api: jiraSyncApiRef,
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
-      factory: ({ discoveryApi, fetchApi }) => new JiraSyncFrontendClient({ discoveryApi, fetchApi }),
+      factory: ({ discoveryApi, fetchApi }) => new JiraSyncClient({ discoveryApi, fetchApi }),
     }),
 });
 

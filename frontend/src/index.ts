@@ -7,8 +7,6 @@
 export { jiraSyncPlugin, EntityJiraSyncCard, EntityJiraSyncContent } from './plugin';
 export type { EntityJiraSyncCardProps } from './components/EntityJiraSyncCard';
 export type { EntityJiraSyncContentProps } from './components/EntityJiraSyncContent';
-export { JiraSyncFrontendClient } from './api/JiraSyncFrontendClient';
-export type * from './api/contract';
 export {
   JIRA_COM_COMPONENTS_ANNOTATION,
   JIRA_COM_PROJECT_KEY_ANNOTATION,
@@ -22,18 +20,30 @@ export { jiraSyncApiRef } from './api/JiraSyncApi';
 // The API's client and types live in the common package; re-exported so apps need one import.
 export { JiraSyncClient } from '@jira-sync/backstage-plugin-jira-sync-common';
 export type {
+  ChartPeriod,
+  CumulativeFlow,
+  CycleTimeChart,
   DurationStats,
+  EntityIssueFacets,
+  EntityIssueListQuery,
+  EntityIssueSort,
   EntityIssues,
   EntityIssuesQuery,
   EntityName,
   FlowMetrics,
   Issue,
+  IssueChangelogPage,
   IssueCounts,
+  IssueDetail,
+  IssueHistory,
   JiraSyncApi,
   JiraUser,
   StatusCategory,
   StatusCategoryFilter,
   SyncHealthStatus,
+  SyncProgress,
   SyncRun,
   SyncStatus,
+  ThroughputChart,
+  TimeInStatusChart,
 } from '@jira-sync/backstage-plugin-jira-sync-common';

@@ -6,7 +6,7 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { jiraSyncApiRef } from './api/JiraSyncApi';
-import { JiraSyncFrontendClient } from './api/JiraSyncFrontendClient';
+import { JiraSyncClient } from '@jira-sync/backstage-plugin-jira-sync-common';
 
 /** The jira-sync plugin for apps on the legacy frontend system. @public */
 export const jiraSyncPlugin = createPlugin({
@@ -15,7 +15,7 @@ export const jiraSyncPlugin = createPlugin({
     createApiFactory({
       api: jiraSyncApiRef,
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
-      factory: ({ discoveryApi, fetchApi }) => new JiraSyncFrontendClient({ discoveryApi, fetchApi }),
+      factory: ({ discoveryApi, fetchApi }) => new JiraSyncClient({ discoveryApi, fetchApi }),
     }),
   ],
 });

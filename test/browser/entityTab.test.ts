@@ -41,7 +41,9 @@ describe('the Jira tab on an entity page of the dev Backstage app', () => {
     page.on('response', async (response: Response) => {
       const url = new URL(response.url());
       if (!/\/api\/jira-sync\/entities\/.+\/issues$/.test(url.pathname) || response.status() !== 200) return;
-      answers.push({ url, body: await response.json() });
+      // An answer the page navigated away from has no body any more, and the table never showed it.
+      const body = await response.json().catch(() => undefined);
+      if (body) answers.push({ url, body });
     });
   });
 
@@ -162,6 +164,55 @@ describe('the Jira tab on an entity page of the dev Backstage app', () => {
     await drawer.getByRole('button', { name: 'Close' }).click();
     await page.waitForURL(next => !next.searchParams.has('issue'));
     expect(searchParam('issue')).toBeNull();
+  });
+
+  it("shows in each chart's accessible table exactly what its route answers for the same entity and window", async () => {
+    const charts: Record<string, { url: string; authorization?: string }> = {};
+    const record = (response: Response) => {
+      const chart = /\/api\/jira-sync\/entities\/.+\/charts\/([a-z-]+)$/.exec(new URL(response.url()).pathname)?.[1];
+      if (chart && response.status() === 200) charts[chart] = { url: response.url(), authorization: response.request().headers().authorization };
+    };
+    page.on('response', record);
+    await page.goto(`${dev.entityPageUrl}/jira`);
+    for (const id of ['cumulative-flow', 'cycle-time', 'throughput', 'time-in-status']) {
+      await page.getByTestId(`jira-sync-chart-${id}-data`).waitFor({ state: 'attached', timeout: 60_000 });
+    }
+    await page.waitForTimeout(1000);
+    page.off('response', record);
+    expect(Object.keys(charts).sort()).toEqual(['cumulative-flow', 'cycle-time', 'throughput', 'time-in-status']);
+    // The same route, window and credentials the page used, asked again by the test.
+    const answer = async (chart: string): Promise<Json> => {
+      const { url, authorization } = charts[chart];
+      const response = await fetch(url, { headers: authorization ? { authorization } : {} });
+      expect(response.status).toBe(200);
+      return (await response.json()) as Json;
+    };
+    const tableRows = (id: string) =>
+      page.$$eval(`[data-testid="jira-sync-chart-${id}-data"] tbody tr`, rows => rows.map(row => Array.from(row.querySelectorAll('td')).map(cell => cell.textContent ?? '')));
+    const round1 = (value: number | null) => (value === null ? '–' : String(Math.round(value * 10) / 10));
+
+    const throughput = await answer('throughput');
+    expect(throughput.weeks.length).toBeGreaterThan(0);
+    expect(throughput.weeks.some((week: Json) => week.completed > 0)).toBe(true);
+    expect(await tableRows('throughput')).toEqual(throughput.weeks.map((week: Json) => [week.weekStart, String(week.completed)]));
+
+    const flow = await answer('cumulative-flow');
+    expect(flow.points.length).toBeGreaterThan(0);
+    expect(await tableRows('cumulative-flow')).toEqual(
+      flow.points.map((point: Json) => [point.date, ...flow.series.map((series: Json) => String(point.counts[series.key] ?? 0))]),
+    );
+
+    const cycleTime = await answer('cycle-time');
+    expect(cycleTime.points.length).toBeGreaterThan(0);
+    expect(await tableRows('cycle-time')).toEqual(
+      cycleTime.points.map((point: Json) => [point.key, point.completedAt.slice(0, 10), round1(point.cycleTimeDays)]),
+    );
+
+    const timeInStatus = await answer('time-in-status');
+    expect(timeInStatus.statuses.length).toBeGreaterThan(0);
+    expect(await tableRows('time-in-status')).toEqual(
+      timeInStatus.statuses.map((status: Json) => [status.status, String(status.issues), round1(status.medianHours), round1(status.p85Hours), round1(status.totalHours)]),
+    );
   });
 
   it('renders in the light and the dark theme (screenshots)', async () => {

@@ -13,6 +13,7 @@ import {
   type SyncStatus,
 } from '@jira-sync/backstage-plugin-jira-sync-common';
 import { jiraSyncApiRef } from '../../api/JiraSyncApi';
+import { fakeApi } from '../EntityJiraSyncContent/testFixtures';
 import { EntityJiraSyncCard } from './EntityJiraSyncCard';
 
 const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
@@ -88,6 +89,8 @@ const metrics: FlowMetrics = {
 
 function mockApi(answer: EntityIssues | Error = entityIssues()) {
   return {
+    // The card reads only these two; the tab's methods answer the shared fixtures.
+    ...fakeApi(),
     getEntityIssues: jest.fn<JiraSyncApi['getEntityIssues']>(async () => {
       if (answer instanceof Error) throw answer;
       return answer;

@@ -54,7 +54,7 @@ describe('the Jira tab', () => {
   describe('the issue list, its view kept in the URL', () => {
     it('opens a shared link with its filters, sort and page and asks the API for exactly that', async () => {
       const api = fakeApi();
-      await renderTab(api, '/?statusCategory=new,indeterminate&type=Bug,Story&assignee=a2&label=ui&component=Checkout&q=card&sort=priority&order=asc&cursor=c2');
+      await renderTab(api, '/?statusCategory=new,indeterminate&type=Bug,Story&assignee=a2&label=ui&component=Checkout&q=card&sort=key&order=desc&cursor=c2');
       expect(lastListQuery(api)).toEqual({
         statusCategory: ['new', 'indeterminate'],
         type: ['Bug', 'Story'],
@@ -62,8 +62,8 @@ describe('the Jira tab', () => {
         label: ['ui'],
         component: ['Checkout'],
         q: 'card',
-        sort: 'priority',
-        order: 'asc',
+        sort: 'key',
+        order: 'desc',
         limit: 2,
         cursor: 'c2',
       });
@@ -110,16 +110,23 @@ describe('the Jira tab', () => {
     it('sorts on the server by the clicked column, each at its natural order first, and flips on a second click', async () => {
       const api = fakeApi();
       await renderTab(api);
-      fireEvent.click(screen.getByRole('button', { name: 'Priority' }));
-      await waitFor(() => expect(lastListQuery(api)).toMatchObject({ sort: 'priority', order: 'desc' }));
-      expect(search().get('sort')).toBe('priority');
-      fireEvent.click(screen.getByRole('button', { name: 'Priority' }));
-      await waitFor(() => expect(lastListQuery(api)).toMatchObject({ sort: 'priority', order: 'asc' }));
-      fireEvent.click(screen.getByRole('button', { name: 'Status' }));
-      await waitFor(() => expect(lastListQuery(api)).toMatchObject({ sort: 'status', order: 'asc' }));
+      fireEvent.click(screen.getByRole('button', { name: 'Key' }));
+      await waitFor(() => expect(lastListQuery(api)).toMatchObject({ sort: 'key', order: 'asc' }));
+      expect(search().get('sort')).toBe('key');
+      fireEvent.click(screen.getByRole('button', { name: 'Key' }));
+      await waitFor(() => expect(lastListQuery(api)).toMatchObject({ sort: 'key', order: 'desc' }));
       fireEvent.click(screen.getByRole('button', { name: 'Created' }));
       await waitFor(() => expect(lastListQuery(api)).toMatchObject({ sort: 'created', order: 'desc' }));
       expect(search().get('order')).toBeNull();
+    });
+
+    it('offers only the sorts the API serves: priority and status are not sortable, and a link sorting by them falls back to updated', async () => {
+      const api = fakeApi();
+      await renderTab(api, '/?sort=priority&order=asc');
+      expect(lastListQuery(api)).toMatchObject({ sort: 'updated' });
+      expect(screen.queryByRole('button', { name: 'Priority' })).toBeNull();
+      expect(screen.queryByRole('button', { name: 'Status' })).toBeNull();
+      expect(screen.getByRole('button', { name: 'Updated' })).toBeInTheDocument();
     });
 
     it('pages on with the cursor the API returned, kept in the URL, and back', async () => {

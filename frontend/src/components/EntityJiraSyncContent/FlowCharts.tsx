@@ -10,7 +10,7 @@ import MenuItem from '@material-ui/core/MenuItem';
 import Paper from '@material-ui/core/Paper';
 import Select from '@material-ui/core/Select';
 import { jiraSyncApiRef } from '../../api/JiraSyncApi';
-import type { CycleTimeChart as CycleTimeData } from '../../api/contract';
+import type { CycleTimeChart as CycleTimeData } from '@jira-sync/backstage-plugin-jira-sync-common';
 import { useLoad } from '../EntityJiraSyncCard/useLoad';
 import { CumulativeFlowChart } from './charts/CumulativeFlowChart';
 import { CycleTimeChart } from './charts/CycleTimeChart';

@@ -7,7 +7,7 @@ import IconButton from '@material-ui/core/IconButton';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { jiraSyncApiRef } from '../../api/JiraSyncApi';
-import type { IssueDetail, IssueHistory } from '../../api/contract';
+import type { IssueDetail, IssueHistory } from '@jira-sync/backstage-plugin-jira-sync-common';
 import { useLoad } from '../EntityJiraSyncCard/useLoad';
 import { useCompleteChangelog } from './useCompleteChangelog';
 

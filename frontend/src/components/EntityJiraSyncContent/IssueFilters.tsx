@@ -9,7 +9,7 @@ import ListItemText from '@material-ui/core/ListItemText';
 import MenuItem from '@material-ui/core/MenuItem';
 import Select from '@material-ui/core/Select';
 import TextField from '@material-ui/core/TextField';
-import type { EntityIssueFacets } from '../../api/contract';
+import type { EntityIssueFacets } from '@jira-sync/backstage-plugin-jira-sync-common';
 import { CATEGORY_LABELS } from './charts/palette';
 import { IssueView, LIST_FILTERS, ListFilter } from './issueView';
 

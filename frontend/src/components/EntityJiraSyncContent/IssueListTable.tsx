@@ -3,7 +3,7 @@ import type { Issue } from '@jira-sync/backstage-plugin-jira-sync-common';
 import Chip from '@material-ui/core/Chip';
 import MuiLink from '@material-ui/core/Link';
 import { makeStyles } from '@material-ui/core/styles';
-import type { EntityIssueSort } from '../../api/contract';
+import type { EntityIssueSort } from '@jira-sync/backstage-plugin-jira-sync-common';
 import { formatAge } from '../EntityJiraSyncCard/format';
 import { CATEGORY_COLORS } from './charts/palette';
 
@@ -23,8 +23,8 @@ const useStyles = makeStyles(theme => ({
 }));
 
 // The columns the API sorts by, by column field; times read newest first, the rest ascending.
-const SORT_OF: Partial<Record<string, EntityIssueSort>> = { key: 'key', status: 'status', priority: 'priority', created: 'created', updated: 'updated' };
-const NATURAL_ORDER: Record<EntityIssueSort, ListOrder['order']> = { key: 'asc', status: 'asc', priority: 'desc', created: 'desc', updated: 'desc' };
+const SORT_OF: Partial<Record<string, EntityIssueSort>> = { key: 'key', created: 'created', updated: 'updated' };
+const NATURAL_ORDER: Record<EntityIssueSort, ListOrder['order']> = { key: 'asc', created: 'desc', updated: 'desc' };
 // The rows come sorted by the server: a comparator that keeps that order for material-table's own sort.
 const keepServerOrder = () => 0;
 
@@ -32,8 +32,9 @@ const keepServerOrder = () => 0;
 export function IssueListTable(props: { items: Issue[]; now: number; order: ListOrder; onOrderChange: (order: ListOrder) => void; onOpen: (issue: Issue) => void }) {
   const { items, now, order, onOrderChange, onOpen } = props;
   const classes = useStyles();
+  // Only the columns the API sorts by are sortable (it has no priority or status sort).
   const sortable = (field: string) => ({
-    sorting: true,
+    sorting: SORT_OF[field] !== undefined,
     customSort: keepServerOrder,
     ...(SORT_OF[field] === order.sort && { defaultSort: order.order }),
   });

@@ -1,18 +1,18 @@
 import { jest } from '@jest/globals';
 import type { Entity } from '@backstage/catalog-model';
-import type { Issue } from '@jira-sync/backstage-plugin-jira-sync-common';
 import type {
   CumulativeFlow,
   CycleTimeChart,
   EntityIssueFacets,
-  EntityIssuesWithProgress,
+  EntityIssues,
+  Issue,
   IssueDetail,
   IssueHistory,
-  JiraSyncFrontendApi,
-  SyncStatusWithProgress,
+  JiraSyncApi,
+  SyncStatus,
   ThroughputChart,
   TimeInStatusChart,
-} from '../../api/contract';
+} from '@jira-sync/backstage-plugin-jira-sync-common';
 
 /** Shared set-up of the Jira tab's and the card's component tests: an entity, answers in the contract's shapes, a recording API. */
 
@@ -45,7 +45,7 @@ export function issue(n: number, overrides: Partial<Issue> = {}): Issue {
   };
 }
 
-export function sync(overrides: Partial<SyncStatusWithProgress> = {}): SyncStatusWithProgress {
+export function sync(overrides: Partial<SyncStatus> = {}): SyncStatus {
   return {
     id: 'shop',
     instance: 'main',
@@ -58,7 +58,7 @@ export function sync(overrides: Partial<SyncStatusWithProgress> = {}): SyncStatu
   };
 }
 
-export function entityIssues(overrides: Partial<EntityIssuesWithProgress> = {}): EntityIssuesWithProgress {
+export function entityIssues(overrides: Partial<EntityIssues> = {}): EntityIssues {
   return {
     entityRef: 'component:default/checkout',
     selector: { projectKeys: ['SHOP'] },
@@ -133,12 +133,12 @@ export function histories(count: number): IssueHistory[] {
 }
 
 /** A recording API answering from the fixtures; the changelog comes in pages of the requested size, cursors being offsets. */
-export function fakeApi(options: { issues?: EntityIssuesWithProgress; changelog?: IssueHistory[] } = {}) {
+export function fakeApi(options: { issues?: EntityIssues; changelog?: IssueHistory[] } = {}) {
   const answer = options.issues ?? entityIssues();
   const changelog = options.changelog ?? histories(3);
   return {
-    getEntityIssues: jest.fn<JiraSyncFrontendApi['getEntityIssues']>(async () => answer as any),
-    getEntityFlowMetrics: jest.fn<JiraSyncFrontendApi['getEntityFlowMetrics']>(async () => ({
+    getEntityIssues: jest.fn<JiraSyncApi['getEntityIssues']>(async () => answer as any),
+    getEntityFlowMetrics: jest.fn<JiraSyncApi['getEntityFlowMetrics']>(async () => ({
       from: '2026-09-01T00:00:00Z',
       to: '2026-11-23T00:00:00Z',
       issues: 0,
@@ -147,21 +147,21 @@ export function fakeApi(options: { issues?: EntityIssuesWithProgress; changelog?
       throughput: [],
       timeInStatus: [],
     })),
-    listEntityIssues: jest.fn<JiraSyncFrontendApi['listEntityIssues']>(async () => answer),
-    getEntityIssueFacets: jest.fn<JiraSyncFrontendApi['getEntityIssueFacets']>(async () => facets),
-    getEntityCumulativeFlow: jest.fn<JiraSyncFrontendApi['getEntityCumulativeFlow']>(async () => cumulativeFlow),
-    getEntityCycleTime: jest.fn<JiraSyncFrontendApi['getEntityCycleTime']>(async () => cycleTime),
-    getEntityThroughput: jest.fn<JiraSyncFrontendApi['getEntityThroughput']>(async () => throughput),
-    getEntityTimeInStatus: jest.fn<JiraSyncFrontendApi['getEntityTimeInStatus']>(async () => timeInStatus),
-    getIssue: jest.fn<JiraSyncFrontendApi['getIssue']>(async keyOrId => {
+    listEntityIssues: jest.fn<JiraSyncApi['listEntityIssues']>(async () => answer),
+    getEntityIssueFacets: jest.fn<JiraSyncApi['getEntityIssueFacets']>(async () => facets),
+    getEntityCumulativeFlow: jest.fn<JiraSyncApi['getEntityCumulativeFlow']>(async () => cumulativeFlow),
+    getEntityCycleTime: jest.fn<JiraSyncApi['getEntityCycleTime']>(async () => cycleTime),
+    getEntityThroughput: jest.fn<JiraSyncApi['getEntityThroughput']>(async () => throughput),
+    getEntityTimeInStatus: jest.fn<JiraSyncApi['getEntityTimeInStatus']>(async () => timeInStatus),
+    getIssue: jest.fn<JiraSyncApi['getIssue']>(async keyOrId => {
       const found = answer.items.find(item => item.key === keyOrId) ?? issue(Number(keyOrId.split('-')[1]), { key: keyOrId });
       const detail: IssueDetail = { ...found, links: [], historyCount: changelog.length, reporter: { accountId: 'a2', displayName: 'Grace Hopper' } };
       return detail;
     }),
-    getIssueChangelog: jest.fn<JiraSyncFrontendApi['getIssueChangelog']>(async (_keyOrId, page = {}) => {
+    getIssueChangelog: jest.fn<JiraSyncApi['getIssueChangelog']>(async (_keyOrId, page = {}) => {
       const start = Number(page.cursor ?? 0);
       const end = start + (page.limit ?? 50);
       return { items: changelog.slice(start, end), ...(end < changelog.length && { nextCursor: String(end) }) };
     }),
-  } satisfies JiraSyncFrontendApi;
+  } satisfies JiraSyncApi;
 }

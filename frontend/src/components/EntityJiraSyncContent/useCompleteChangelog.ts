@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { IssueHistory, JiraSyncFrontendApi } from '../../api/contract';
+import type { IssueHistory, JiraSyncApi } from '@jira-sync/backstage-plugin-jira-sync-common';
 
 // The route's largest page, so an issue with thousands of histories takes few requests.
 const PAGE = 500;
@@ -11,7 +11,7 @@ export interface ChangelogState {
 }
 
 /** An issue's whole changelog, page after page until the route has no next cursor; shown as the pages arrive. */
-export function useCompleteChangelog(api: JiraSyncFrontendApi, keyOrId: string, instance?: string): ChangelogState {
+export function useCompleteChangelog(api: JiraSyncApi, keyOrId: string, instance?: string): ChangelogState {
   const [state, setState] = useState<ChangelogState>({ histories: [], complete: false });
   useEffect(() => {
     let current = true;

@@ -1,16 +1,16 @@
 import Box from '@material-ui/core/Box';
 import LinearProgress from '@material-ui/core/LinearProgress';
 import Typography from '@material-ui/core/Typography';
-import type { SyncStatusWithProgress } from '../../api/contract';
+import type { SyncStatus } from '@jira-sync/backstage-plugin-jira-sync-common';
 import { syncProgressText } from './syncProgressText';
 
 /** Whether any of the syncs is running now, so an empty list means "not read yet" rather than "none". */
-export function isSyncing(syncs: SyncStatusWithProgress[]): boolean {
+export function isSyncing(syncs: SyncStatus[]): boolean {
   return syncs.some(sync => sync.progress);
 }
 
 /** One line with a bar per running sync: how far it got and how long it has left. */
-export function SyncProgressNotice(props: { syncs: SyncStatusWithProgress[] }) {
+export function SyncProgressNotice(props: { syncs: SyncStatus[] }) {
   const running = props.syncs.filter(sync => sync.progress);
   if (running.length === 0) return null;
   return (

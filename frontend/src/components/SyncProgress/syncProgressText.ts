@@ -1,4 +1,4 @@
-import type { SyncProgress } from '../../api/contract';
+import type { SyncProgress } from '@jira-sync/backstage-plugin-jira-sync-common';
 
 const count = (n: number) => n.toLocaleString('en-US');
 

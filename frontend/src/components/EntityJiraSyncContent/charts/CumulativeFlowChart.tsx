@@ -1,5 +1,5 @@
 import { Area, AreaChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { CumulativeFlow } from '../../../api/contract';
+import type { CumulativeFlow } from '@jira-sync/backstage-plugin-jira-sync-common';
 import { ChartFrame } from './ChartFrame';
 import { seriesColor, useChartTheme } from './palette';
 

@@ -1,5 +1,5 @@
 import { CartesianGrid, ReferenceLine, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
-import type { CycleTimeChart as CycleTimeData } from '../../../api/contract';
+import type { CycleTimeChart as CycleTimeData } from '@jira-sync/backstage-plugin-jira-sync-common';
 import { ChartFrame, round1 } from './ChartFrame';
 import { OKABE_ITO, useChartTheme } from './palette';
 

@@ -1,5 +1,5 @@
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { TimeInStatusChart as TimeInStatusData } from '../../../api/contract';
+import type { TimeInStatusChart as TimeInStatusData } from '@jira-sync/backstage-plugin-jira-sync-common';
 import { ChartFrame, round1 } from './ChartFrame';
 import { OKABE_ITO, useChartTheme } from './palette';
 

@@ -1,5 +1,5 @@
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { ThroughputChart } from '../../../api/contract';
+import type { ThroughputChart } from '@jira-sync/backstage-plugin-jira-sync-common';
 import { ChartFrame } from './ChartFrame';
 import { OKABE_ITO, useChartTheme } from './palette';
 
