@@ -153,6 +153,8 @@ export interface CompletedFlow {
   msByStatus: Map<string, number>;
 }
 
+export const issueKeyOf = (issue: { instance: string; issueId: string }) => `${issue.instance}\u0000${issue.issueId}`;
+
 /** Groups status changes by issue (instance + id). */
 export function changesByIssue(statusChanges: StatusChange[]): Map<string, StatusChange[]> {
   const byIssue = new Map<string, StatusChange[]>();
@@ -165,7 +167,6 @@ export function changesByIssue(statusChanges: StatusChange[]): Map<string, Statu
   return byIssue;
 }
 
-export const issueKeyOf = (issue: { instance: string; issueId: string }) => `${issue.instance}\u0000${issue.issueId}`;
 
 /** The issues completed within [fromMs, toMs], by the definitions of cycle and lead time below. */
 export function completedFlows(input: {
