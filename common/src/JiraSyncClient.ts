@@ -123,7 +123,8 @@ async function toResponseError(response: Response): Promise<ResponseError> {
 function queryParams(query: object): URLSearchParams {
   const params = new URLSearchParams();
   for (const [name, value] of Object.entries(query)) {
-    const text = Array.isArray(value) ? value.join(',') : value === undefined ? '' : String(value);
+    if (value === undefined) continue;
+    const text = Array.isArray(value) ? value.join(',') : String(value);
     if (text !== '') params.set(name, text);
   }
   return params;
