@@ -12,7 +12,6 @@ import { MissingAnnotationEmptyState, useEntity } from '@backstage/plugin-catalo
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import ButtonGroup from '@material-ui/core/ButtonGroup';
-import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles, useTheme } from '@material-ui/core/styles';
 import { jiraSyncApiRef } from '../../api/JiraSyncApi';
@@ -35,6 +34,7 @@ import { IssueOrder, IssueTable } from './IssueTable';
 import { ThroughputChart } from './ThroughputChart';
 import { useLoad } from './useLoad';
 import { SyncProgressNotice, isSyncing } from '../SyncProgress';
+import { SummarySearchField } from '../SummarySearchField';
 
 /** @public */
 export interface EntityJiraSyncCardProps {
@@ -239,14 +239,7 @@ function JiraSyncCardContent(props: {
             </Button>
           ))}
         </ButtonGroup>
-        <TextField
-          id={searchId}
-          size="small"
-          variant="outlined"
-          label="Search summaries"
-          value={searchInput}
-          onChange={event => setSearchInput(event.target.value)}
-        />
+        <SummarySearchField id={searchId} value={searchInput} onChange={setSearchInput} />
       </Box>
 
       {issues.loading && <Progress />}

@@ -8,10 +8,10 @@ import InputLabel from '@material-ui/core/InputLabel';
 import ListItemText from '@material-ui/core/ListItemText';
 import MenuItem from '@material-ui/core/MenuItem';
 import Select from '@material-ui/core/Select';
-import TextField from '@material-ui/core/TextField';
 import type { EntityIssueFacets } from '@jira-sync/backstage-plugin-jira-sync-common';
 import { CATEGORY_LABELS } from './charts/palette';
 import { IssueView, LIST_FILTERS, ListFilter } from './issueView';
+import { SummarySearchField } from '../SummarySearchField';
 
 // Typing in the search box should not send one request (nor push one history entry) per key stroke.
 const SEARCH_DEBOUNCE_MS = 350;
@@ -82,14 +82,7 @@ export function IssueFilters(props: { view: IssueView; facets?: EntityIssueFacet
           onChange={values => onChange({ [name]: values })}
         />
       ))}
-      <TextField
-        id={searchId}
-        size="small"
-        variant="outlined"
-        label="Search summaries"
-        value={searchInput}
-        onChange={event => setSearchInput(event.target.value)}
-      />
+      <SummarySearchField id={searchId} value={searchInput} onChange={setSearchInput} />
       {filtered && (
         <Button size="small" onClick={() => onChange({ statusCategory: [], type: [], assignee: [], label: [], component: [], q: '' })}>
           Clear filters

@@ -1,0 +1,1 @@
+export { SummarySearchField } from './SummarySearchField';
