@@ -1484,8 +1484,7 @@ export const spec = {
           },
           "id": {
             "type": "string",
-            "description": "Jira's numeric issue id",
-            "as a string.": null
+            "description": "Jira's numeric issue id, as a string."
           },
           "key": {
             "type": "string"
