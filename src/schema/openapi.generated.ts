@@ -1266,6 +1266,9 @@ export const spec = {
                 }
               }
             }
+          },
+          "500": {
+            "$ref": "#/components/responses/Error"
           }
         }
       }
