@@ -4,22 +4,17 @@ import {
   TestDatabases,
   mockCredentials,
   mockServices,
-  startTestBackend,
 } from '@backstage/backend-test-utils';
-import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
 import { ConflictError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { KnexIssueQueryStore, KnexSyncStore } from '../store';
+import { KnexSyncStore } from '../store';
 import { storeDatabase } from '../store/testFixtures';
 import type { SyncDefinition } from '../spec/types';
 import { instanceConfig, syncDefinition } from '../../test/support/factories';
-import { createRouter } from './router';
+import { startRouteTestBackend } from '../../test/support/routeTestApp';
 import { jiraSyncPermissions } from '@jira-sync/backstage-plugin-jira-sync-common';
-import { jiraSyncAuthPolicies, registerPermissions } from './permissions';
-import { createResponseValidator } from '../../test/service/openapiValidator';
 import { at, flowFixtureVersions, issueVersion, statusHistory } from '../../test/service/seed';
 import { FLOW_NOW_MS, expectedFlowMetrics } from '../../test/service/flowFixture';
 
@@ -63,9 +58,8 @@ const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
   let knex: Knex;
   let server: any;
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let backend: Awaited<ReturnType<typeof startRouteTestBackend>>['backend'];
   let store: KnexSyncStore;
-  const expectValid = createResponseValidator();
   const denied = new Set<string>();
   const scheduler = { triggerTask: jest.fn(async (_id: string) => {}), getScheduledTasks: jest.fn() };
   const engine = { retryDeadLetter: jest.fn() };
@@ -148,61 +142,34 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
       { id: 'jira-sync:acme-flow', scope: 'global', settings: {} },
     ]);
 
-    const testPlugin = createBackendPlugin({
-      pluginId: 'jira-sync',
-      register(env) {
-        env.registerInit({
-          deps: {
-            logger: coreServices.logger,
-            httpRouter: coreServices.httpRouter,
-            httpAuth: coreServices.httpAuth,
-            permissions: coreServices.permissions,
-            permissionsRegistry: coreServices.permissionsRegistry,
-            catalog: catalogServiceRef,
-          },
-          async init(deps) {
-            // A spy in front of the catalog, to see which credentials the router reads entities with.
-            getEntityByRef.mockImplementation((ref, options) => deps.catalog.getEntityByRef(ref, options));
-            const queryStore = await KnexIssueQueryStore.create(storeDatabase(knex));
-            registerPermissions(
-              {
-                addPermissions: ps => { registered.push(...ps.map(p => p.name)); deps.permissionsRegistry.addPermissions(ps); },
-                addResourceType: type => { registered.push(...(type.permissions ?? []).map(p => p.name)); deps.permissionsRegistry.addResourceType(type); },
-              },
-              queryStore,
-            );
-            for (const policy of jiraSyncAuthPolicies) deps.httpRouter.addAuthPolicy(policy);
-            deps.httpRouter.use(
-              await createRouter({
-                logger: deps.logger,
-                httpAuth: deps.httpAuth,
-                permissions: deps.permissions,
-                catalog: { getEntityByRef },
-                scheduler,
-                queryStore,
-                syncStore: store,
-                syncs,
-                instances,
-                webhooks,
-                engine,
-                webhookBodyLimitBytes: 4096,
-                now: () => NOW,
-              }),
-            );
-          },
-        });
+    ({ backend, server } = await startRouteTestBackend({
+      knex,
+      permissionsRegistry: registry => ({
+        addPermissions: ps => { registered.push(...ps.map(p => p.name)); registry.addPermissions(ps); },
+        addResourceType: type => { registered.push(...(type.permissions ?? []).map(p => p.name)); registry.addResourceType(type); },
+      }),
+      router: ({ catalog }) => {
+        // A spy in front of the catalog, to see which credentials the router reads entities with.
+        getEntityByRef.mockImplementation((ref, options) => catalog.getEntityByRef(ref, options));
+        return {
+          catalog: { getEntityByRef },
+          scheduler,
+          syncStore: store,
+          syncs,
+          instances,
+          webhooks,
+          engine,
+          webhookBodyLimitBytes: 4096,
+          now: () => NOW,
+        };
       },
-    });
-    backend = await startTestBackend({
       features: [
-        testPlugin,
         mockServices.rootConfig.factory({ data: {} }),
         mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
         permissionsMock.factory,
         catalogServiceMock.factory({ entities }),
       ],
-    });
-    server = backend.server;
+    }));
   });
 
   afterAll(async () => {
@@ -255,7 +222,6 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
       expect(res.status).toBe(403);
       expect(res.body.error.name).toBe('NotAllowedError');
       expect(res.body.error.message).toContain(permission);
-      expectValid(documentedPath(path), method, 403, res.body);
       expect(scheduler.triggerTask).not.toHaveBeenCalled();
       expect(engine.retryDeadLetter).not.toHaveBeenCalled();
       expect(getEntityByRef).not.toHaveBeenCalled();
@@ -266,16 +232,10 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
       expect((await get('/issues')).status).toBe(200);
     });
 
-    it('validates responses for real: a body off the contract is refused', () => {
-      expect(() => expectValid('/issues', 'get', 200, { items: [{ key: 'PAY-1' }] })).toThrow(/required property/);
-      expect(() => expectValid('/syncs', 'get', 200, { items: [{ id: 's', instance: 'i', strategy: 'full', health: { status: 'fine', reason: '' } }] })).toThrow(/allowed values/);
-    });
-
     it('serves /health and /openapi.json without credentials', async () => {
       const health = await request(server).get('/api/jira-sync/health');
       expect(health.status).toBe(200);
       expect(health.body).toEqual({ status: 'ok' });
-      expectValid('/health', 'get', 200, health.body);
       const doc = await request(server).get('/api/jira-sync/openapi.json');
       expect(doc.status).toBe(200);
       // Backstage's router serves the document through openapi-merge, which writes 3.0.3.
@@ -290,7 +250,6 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
     const list = async (query: string) => {
       const res = await get(`/issues?${query}`);
       expect(res.status).toBe(200);
-      expectValid('/issues', 'get', 200, res.body);
       return res.body;
     };
 
@@ -374,7 +333,6 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
       expect(res.status).toBe(400);
       expect(res.body.error.name).toBe('InputError');
       expect(res.body.error.message).toContain(parameter);
-      expectValid('/issues', 'get', 400, res.body);
     });
 
     it.each([
@@ -466,7 +424,6 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
     it('returns one issue by key with links and history count', async () => {
       const res = await get('/issues/pay-2');
       expect(res.status).toBe(200);
-      expectValid('/issues/{keyOrId}', 'get', 200, res.body);
       expect(res.body).toMatchObject({
         instance: 'acme', id: '1002', key: 'PAY-2', url: 'https://acme.atlassian.net/browse/PAY-2', historyCount: 3,
         links: [{ id: '70', type: 'Blocks', direction: 'outward', description: 'blocks', otherIssueId: '1001', otherIssueKey: 'PAY-1' }],
@@ -490,14 +447,12 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
     it('is 404 for an unknown issue', async () => {
       const res = await get('/issues/NOPE-1');
       expect(res.status).toBe(404);
-      expectValid('/issues/{keyOrId}', 'get', 404, res.body);
       expect((await get('/issues/PAY-2/changelog?instance=other')).status).toBe(404);
     });
 
     it('pages the changelog oldest first', async () => {
       const first = await get('/issues/PAY-2/changelog?limit=2');
       expect(first.status).toBe(200);
-      expectValid('/issues/{keyOrId}/changelog', 'get', 200, first.body);
       expect(first.body.items.map((h: any) => h.id)).toEqual(['9001', '9002']);
       expect(first.body.items[0]).toEqual({
         id: '9001', author: { accountId: 'u-ann', displayName: 'Ann' }, created: '2026-01-03T00:00:00.000Z',
@@ -520,7 +475,6 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
     const entityIssues = async (name: string, query = '') => {
       const res = await get(`/entities/component/default/${name}/issues${query}`);
       expect(res.status).toBe(200);
-      expectValid('/entities/{kind}/{namespace}/{name}/issues', 'get', 200, res.body);
       return res.body;
     };
 
@@ -587,14 +541,12 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
       const res = await get('/entities/component/default/no-jira/issues');
       expect(res.status).toBe(400);
       expect(res.body.error.message).toContain('jira/project-key');
-      expectValid('/entities/{kind}/{namespace}/{name}/issues', 'get', 400, res.body);
     });
 
     it('is 404 for an entity the catalog does not return', async () => {
       const res = await get('/entities/component/default/unknown/issues');
       expect(res.status).toBe(404);
       expect(res.body.error.message).toContain('component:default/unknown');
-      expectValid('/entities/{kind}/{namespace}/{name}/issues', 'get', 404, res.body);
     });
 
     it('refuses bad parameters', async () => {
@@ -608,14 +560,12 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
     it('computes the hand-checked values for an entity', async () => {
       const res = await get('/entities/component/default/flow/metrics?weeks=3');
       expect(res.status).toBe(200);
-      expectValid('/entities/{kind}/{namespace}/{name}/metrics', 'get', 200, res.body);
       expect(res.body).toEqual(expectedFlowMetrics);
     });
 
     it('computes them for a project, defaulting to 12 weeks', async () => {
       const res = await get('/projects/flow/metrics?instance=acme');
       expect(res.status).toBe(200);
-      expectValid('/projects/{projectKey}/metrics', 'get', 200, res.body);
       expect(res.body.throughput).toHaveLength(12);
       expect(res.body.issues).toBe(6); // F (done 2026-02-25) is inside 12 weeks
       expect(res.body.leadTime.count).toBe(6);
@@ -642,7 +592,6 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
     it('lists every sync with state, runs, next run and health', async () => {
       const res = await get('/syncs');
       expect(res.status).toBe(200);
-      expectValid('/syncs', 'get', 200, res.body);
       const [pay, flow, other] = res.body.items;
       expect(pay).toMatchObject({
         id: 'acme-pay', instance: 'acme', strategy: 'incremental', projects: ['PAY', 'OPS'],
@@ -663,7 +612,6 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
     it('lists runs newest first, limited', async () => {
       const res = await get('/syncs/acme-pay/runs?limit=1');
       expect(res.status).toBe(200);
-      expectValid('/syncs/{syncId}/runs', 'get', 200, res.body);
       expect(res.body.items).toHaveLength(1);
       expect(res.body.items[0].outcome).toBe('succeeded');
       const all = await get('/syncs/acme-pay/runs');
@@ -676,7 +624,6 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
     it('lists waiting dead letters, resolved ones on request, without payloads', async () => {
       const res = await get('/syncs/acme-pay/dead-letters');
       expect(res.status).toBe(200);
-      expectValid('/syncs/{syncId}/dead-letters', 'get', 200, res.body);
       expect(res.body.items).toEqual([{
         issueId: '1999', issueKey: 'PAY-99', error: 'field "points": expected a number', attempts: 1,
         firstFailedAt: new Date(NOW - 40 * MIN).toISOString(), lastFailedAt: new Date(NOW - 40 * MIN).toISOString(), resolvedAt: null,
@@ -690,7 +637,6 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
       engine.retryDeadLetter.mockResolvedValueOnce({ outcome: 'still-failing', error: 'field "points": expected a number' });
       const res = await post('/syncs/acme-pay/dead-letters/1999/retry');
       expect(res.status).toBe(200);
-      expectValid('/syncs/{syncId}/dead-letters/{issueId}/retry', 'post', 200, res.body);
       expect(res.body).toEqual({ outcome: 'still-failing', error: 'field "points": expected a number' });
       expect(engine.retryDeadLetter).toHaveBeenCalledWith(expect.objectContaining({ id: 'acme-pay' }), '1999');
     });
@@ -714,7 +660,6 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
     it('triggers a sync through the scheduler', async () => {
       const res = await post('/syncs/acme-pay/trigger');
       expect(res.status).toBe(202);
-      expectValid('/syncs/{syncId}/trigger', 'post', 202, res.body);
       expect(scheduler.triggerTask).toHaveBeenCalledWith('jira-sync:acme-pay');
     });
 
@@ -725,7 +670,6 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
       expect((await post('/syncs/acme-pay/trigger')).status).toBe(202);
       await startEngineRun(NOW + 2 * MIN);
       const res = await get('/syncs/acme-pay/runs?limit=2');
-      expectValid('/syncs/{syncId}/runs', 'get', 200, res.body);
       expect(res.body.items.map((r: { trigger: string; triggeredBy: string | null }) => [r.trigger, r.triggeredBy])).toEqual([
         ['schedule', null],
         ['manual', 'user:default/ann'],
@@ -737,7 +681,6 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
       scheduler.triggerTask.mockRejectedValueOnce(new ConflictError('Task jira-sync:acme-pay is currently running'));
       const conflict = await post('/syncs/acme-pay/trigger');
       expect(conflict.status).toBe(409);
-      expectValid('/syncs/{syncId}/trigger', 'post', 409, conflict.body);
       // The refused trigger leaves no request behind for a later scheduled run to claim.
       expect(await knex('jira_sync_trigger_requests').where({ sync_id: 'acme-pay' })).toEqual([]);
       expect((await post('/syncs/nope/trigger')).status).toBe(404);
@@ -745,13 +688,3 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
   });
 });
 
-/** The documented path template of a concrete test path. */
-function documentedPath(path: string): string {
-  return path
-    .replace(/^\/issues\/[^/]+\/changelog$/, '/issues/{keyOrId}/changelog')
-    .replace(/^\/issues\/[^/]+$/, '/issues/{keyOrId}')
-    .replace(/^\/entities\/[^/]+\/[^/]+\/[^/]+\//, '/entities/{kind}/{namespace}/{name}/')
-    .replace(/^\/projects\/[^/]+\//, '/projects/{projectKey}/')
-    .replace(/^\/syncs\/[^/]+\/dead-letters\/[^/]+\/retry$/, '/syncs/{syncId}/dead-letters/{issueId}/retry')
-    .replace(/^\/syncs\/[^/]+\/(runs|trigger|dead-letters)$/, '/syncs/{syncId}/$1');
-}

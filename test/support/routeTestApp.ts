@@ -1,4 +1,5 @@
 import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Knex } from 'knex';
 import { wrapServer } from '@backstage/backend-openapi-utils/testUtils';
@@ -81,13 +82,31 @@ export async function startRouteTestBackend(options: RouteTestBackendOptions): P
 /** The backend's HTTP server behind wrapServer's validating proxy; requests keep the /api/jira-sync prefix. */
 export async function wrapBackendServer(server: http.Server): Promise<http.Server> {
   const handle = server.listeners('request')[0] as http.RequestListener;
+  const { port } = server.address() as AddressInfo;
   const app = express();
-  app.use((req, res) => {
-    // The proxy reads the document at the root; the plugin serves it, its paths prefixed with the mount point, under that mount point.
-    if (req.url === '/openapi.json') req.url = req.originalUrl = `${MOUNT_POINT}/openapi.json`;
-    handle(req, res);
+  // The proxy reads the document at the root: the plugin's, whose served paths carry the mount point as the requests do.
+  app.get('/openapi.json', async (_req, res) => {
+    const served = await fetch(`http://127.0.0.1:${port}${MOUNT_POINT}/openapi.json`);
+    res.status(served.status).json(withFormatsAsPatterns(await served.json()));
   });
+  app.use((req, res) => handle(req, res));
   // mockttp forwards to `localhost` over IPv6 when ::1 holds the port, and /etc/hosts names only 127.0.0.1 localhost (ENOTFOUND).
-  app.listen = ((port: number) => http.createServer(app).listen(port, '127.0.0.1')) as typeof app.listen;
+  app.listen = ((forwardPort: number) => http.createServer(app).listen(forwardPort, '127.0.0.1')) as typeof app.listen;
   return wrapServer(app);
+}
+
+/** The same checks as the formats, which the proxy's strict ajv (0.7.4 registers none) refuses to compile. */
+const FORMAT_PATTERNS: Record<string, string> = {
+  'date-time': '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$',
+  date: '^\\d{4}-\\d{2}-\\d{2}$',
+};
+
+function withFormatsAsPatterns(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withFormatsAsPatterns);
+  if (!node || typeof node !== 'object') return node;
+  return Object.fromEntries(
+    Object.entries(node).map(([key, value]) =>
+      key === 'format' && typeof value === 'string' && FORMAT_PATTERNS[value] ? ['pattern', FORMAT_PATTERNS[value]] : [key, withFormatsAsPatterns(value)],
+    ),
+  );
 }
