@@ -1289,12 +1289,23 @@ export const spec = {
           {
             "name": "X-Hub-Signature",
             "in": "header",
-            "required": true,
+            "required": false,
             "schema": {
               "type": "string"
             }
           }
         ],
+        "requestBody": {
+          "description": "Jira's webhook payload; the signature covers its raw bytes, whatever the content type, and the route parses it itself.",
+          "content": {
+            "application/json": {
+              "schema": {}
+            },
+            "*/*": {
+              "schema": {}
+            }
+          }
+        },
         "responses": {
           "202": {
             "description": "Accepted; outcome says what was done.",

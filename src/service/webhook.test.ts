@@ -1,21 +1,20 @@
 import { createHash, createHmac } from 'node:crypto';
 import request from 'supertest';
 import type { Knex } from 'knex';
-import { TestDatabases, mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { coreServices, createBackendPlugin, type LoggerService } from '@backstage/backend-plugin-api';
+import { TestDatabases, mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import type { LoggerService } from '@backstage/backend-plugin-api';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { KnexIssueQueryStore, KnexSyncStore } from '../store';
+import { KnexSyncStore } from '../store';
 import { storeDatabase } from '../store/testFixtures';
 import { WebhookProcessor } from '../sync/WebhookProcessor';
 import { toIssueVersion } from '../sync/transform';
 import type { JiraClient, JiraIssue } from '../jira/types';
 import { instanceConfig, syncDefinition } from '../../test/support/factories';
-import { createRouter } from './router';
+import { startRouteTestBackend } from '../../test/support/routeTestApp';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import express from 'express';
 import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import { createWebhookRouter, isValidSignature } from './webhookRoute';
-import { jiraSyncAuthPolicies } from './permissions';
-import { createResponseValidator } from '../../test/service/openapiValidator';
 
 const SECRET = 'whsec-Very-Secret-4711';
 const LIMIT = 4096;
@@ -80,7 +79,7 @@ const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 describe.each(databases.eachSupportedId())('POST /webhook/{instance} on %p', databaseId => {
   let knex: Knex;
   let server: any;
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let backend: Awaited<ReturnType<typeof startRouteTestBackend>>['backend'];
   const logs: string[] = [];
   const audits: Array<{ eventId: string; meta?: unknown; outcome: string; error?: string }> = [];
   const auditor = {
@@ -91,7 +90,6 @@ describe.each(databases.eachSupportedId())('POST /webhook/{instance} on %p', dat
   };
   const jira = new Map<string, JiraIssue>();
   const jiraCalls: string[][] = [];
-  const expectValid = createResponseValidator();
 
   const fakeClient = {
     instance: 'acme',
@@ -116,41 +114,27 @@ describe.each(databases.eachSupportedId())('POST /webhook/{instance} on %p', dat
   beforeAll(async () => {
     knex = await databases.init(databaseId);
     const store = await KnexSyncStore.create(storeDatabase(knex));
-    const testPlugin = createBackendPlugin({
-      pluginId: 'jira-sync',
-      register(env) {
-        env.registerInit({
-          deps: { httpRouter: coreServices.httpRouter, httpAuth: coreServices.httpAuth, permissions: coreServices.permissions },
-          async init({ httpRouter, httpAuth, permissions }) {
-            const logger = recordingLogger(logs);
-            for (const policy of jiraSyncAuthPolicies) httpRouter.addAuthPolicy(policy);
-            httpRouter.use(
-              await createRouter({
-                logger, httpAuth, permissions, auditor,
-                catalog: { getEntityByRef: async () => undefined },
-                scheduler: { triggerTask: async () => {}, getScheduledTasks: async () => [] },
-                queryStore: await KnexIssueQueryStore.create(storeDatabase(knex)),
-                syncStore: store,
-                syncs, instances,
-                webhooks: new WebhookProcessor({ store, clientFor: () => fakeClient, syncs, logger, now: () => NOW }),
-                engine: { retryDeadLetter: async () => ({ outcome: 'not-found' as const }) },
-                webhookBodyLimitBytes: LIMIT,
-                now: () => NOW,
-              }),
-            );
-          },
-        });
-      },
-    });
-    backend = await startTestBackend({
+    const logger = recordingLogger(logs);
+    ({ backend, server } = await startRouteTestBackend({
+      knex,
+      router: () => ({
+        logger, auditor,
+        catalog: { getEntityByRef: async () => undefined },
+        scheduler: { triggerTask: async () => {}, getScheduledTasks: async () => [] },
+        syncStore: store,
+        syncs, instances,
+        webhooks: new WebhookProcessor({ store, clientFor: () => fakeClient, syncs, logger, now: () => NOW }),
+        engine: { retryDeadLetter: async () => ({ outcome: 'not-found' as const }) },
+        webhookBodyLimitBytes: LIMIT,
+        now: () => NOW,
+      }),
       features: [
-        testPlugin,
         mockServices.rootConfig.factory({ data: {} }),
         mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
         mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
+        catalogServiceMock.factory({ entities: [] }),
       ],
-    });
-    server = backend.server;
+    }));
   });
 
   afterAll(async () => {
@@ -171,7 +155,6 @@ describe.each(databases.eachSupportedId())('POST /webhook/{instance} on %p', dat
       const res = await deliver(instance, body, signature);
       expect(res.status).toBe(401);
       expect(res.body.error.name).toBe('AuthenticationError');
-      expectValid('/webhook/{instance}', 'post', 401, res.body);
       expect(jiraCalls).toHaveLength(0);
       expect(await storedEvents()).toBe(0);
       expect((await storedIssue('WEB-1')).status).toBe(404);
@@ -206,7 +189,6 @@ describe.each(databases.eachSupportedId())('POST /webhook/{instance} on %p', dat
       expect(res.status).toBe(400);
       expect(res.body.error).toMatchObject({ name: 'InputError' });
       expect(res.body.error.message).toContain(message);
-      expectValid('/webhook/{instance}', 'post', 400, res.body);
       expect(jiraCalls).toHaveLength(0);
       expect(await storedEvents()).toBe(before + 1);
       const [row] = await knex('jira_sync_webhook_events').where({ event_key: createHash('sha256').update(text).digest('hex') });
@@ -224,7 +206,6 @@ describe.each(databases.eachSupportedId())('POST /webhook/{instance} on %p', dat
       const big = JSON.stringify({ webhookEvent: 'jira:issue_updated', issue: { id: '7001', key: 'WEB-1', fields: { description: 'x'.repeat(LIMIT) } } });
       const res = await deliver('acme', big);
       expect(res.status).toBe(413);
-      expectValid('/webhook/{instance}', 'post', 413, res.body);
       expect(jiraCalls).toHaveLength(0);
       expect(await storedEvents()).toBe(0);
     });
@@ -232,7 +213,6 @@ describe.each(databases.eachSupportedId())('POST /webhook/{instance} on %p', dat
     it('is 400 for a signed body that is not JSON', async () => {
       const res = await deliver('acme', '{"webhookEvent": ');
       expect(res.status).toBe(400);
-      expectValid('/webhook/{instance}', 'post', 400, res.body);
       // Signed, so kept as rejected; never processed.
       expect(await knex('jira_sync_webhook_events').select('outcome', 'webhook_event')).toEqual([{ outcome: 'rejected', webhook_event: 'invalid' }]);
       await knex('jira_sync_webhook_events').del();
@@ -256,7 +236,6 @@ describe.each(databases.eachSupportedId())('POST /webhook/{instance} on %p', dat
       jira.set('7001', jiraIssue('7001', 'WEB-1', 'first version', '2026-03-18T10:00:00.000Z'));
       const res = await deliver('acme', event('jira:issue_created', '7001', 'WEB-1', '2026-03-18T10:00:00.000Z'));
       expect(res.status).toBe(202);
-      expectValid('/webhook/{instance}', 'post', 202, res.body);
       expect(res.body).toEqual({ outcome: 'applied' });
       expect(jiraCalls).toEqual([['7001']]);
       const stored = await storedIssue('WEB-1');
@@ -333,7 +312,8 @@ describe.each(databases.eachSupportedId())('POST /webhook/{instance} on %p', dat
 
     it('accepts any content type: the bytes are what is signed', async () => {
       const body = JSON.stringify({ timestamp: NOW + 6, webhookEvent: 'sprint_started' });
-      const res = await request(server).post('/api/jira-sync/webhook/acme').set('Content-Type', 'text/plain').set('X-Hub-Signature', sign(body)).send(body);
+      // Straight to the backend: wrapServer's validator (0.7.4) checks JSON request bodies only.
+      const res = await request(backend.server).post('/api/jira-sync/webhook/acme').set('Content-Type', 'text/plain').set('X-Hub-Signature', sign(body)).send(body);
       expect(res.status).toBe(202);
       expect(res.body).toEqual({ outcome: 'ignored' });
     });
