@@ -1,11 +1,6 @@
 import request from 'supertest';
-import {
-  TestDatabases,
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { coreServices, createBackendModule, createBackendPlugin, type PermissionsService } from '@backstage/backend-plugin-api';
+import { TestDatabases, mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { createBackendModule, type PermissionsService } from '@backstage/backend-plugin-api';
 import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
 import { permissionsRegistryServiceFactory } from '@backstage/backend-defaults/permissionsRegistry';
 import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
@@ -14,19 +9,18 @@ import permissionBackend from '@backstage/plugin-permission-backend';
 import { AuthorizeResult, isPermission, type PolicyDecision } from '@backstage/plugin-permission-common';
 import type { PermissionPolicy, PolicyQuery, PolicyQueryUser } from '@backstage/plugin-permission-node';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
-import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   createJiraSyncIssueConditionalDecision,
   jiraSyncIssueConditions,
   jiraSyncIssueReadPermission,
 } from '@jira-sync/backstage-plugin-jira-sync-common';
-import { KnexIssueQueryStore, KnexSyncStore } from '../src/store';
+import { KnexSyncStore } from '../src/store';
 import { storeDatabase } from '../src/store/testFixtures';
-import { createRouter, jiraSyncIssueResourceRef, registerPermissions } from '../src/service';
 import { instanceConfig, syncDefinition } from './support/factories';
 import { at, issueVersion, statusHistory } from './service/seed';
 import { onBehalfOfAuthServiceFactory } from './support/permissionFramework';
+import { startRouteTestBackend, type RouteTestServices } from './support/routeTestApp';
 
 jest.setTimeout(120_000);
 
@@ -70,7 +64,7 @@ const entities: Entity[] = [{
 
 describe.each(databases.eachSupportedId())('issue reads through the real permission framework on %p', databaseId => {
   let server: any;
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let backend: Awaited<ReturnType<typeof startRouteTestBackend>>['backend'];
   let permissions: PermissionsService;
   const as = (user: string) => (path: string) =>
     request(server).get(`/api/jira-sync${path}`).set('Authorization', mockCredentials.user.header(`user:default/${user}`));
@@ -98,46 +92,20 @@ describe.each(databases.eachSupportedId())('issue reads through the real permiss
         [statusHistory('9201', '2026-01-14T00:00:00Z', 'To Do', 'Done')])],
     });
 
-    const jiraSync = createBackendPlugin({
-      pluginId: 'jira-sync',
-      register(env) {
-        env.registerInit({
-          deps: {
-            logger: coreServices.logger,
-            httpRouter: coreServices.httpRouter,
-            httpAuth: coreServices.httpAuth,
-            permissions: coreServices.permissions,
-            permissionsRegistry: coreServices.permissionsRegistry,
-            catalog: catalogServiceRef,
-          },
-          async init(deps) {
-            permissions = deps.permissions;
-            // As src/plugin.ts wires it.
-            const queryStore = await KnexIssueQueryStore.create(storeDatabase(knex));
-            registerPermissions(deps.permissionsRegistry, queryStore);
-            deps.httpRouter.use(await createRouter({
-              logger: deps.logger,
-              httpAuth: deps.httpAuth,
-              permissions: deps.permissions,
-              issueRuleset: deps.permissionsRegistry.getPermissionRuleset(jiraSyncIssueResourceRef),
-              catalog: deps.catalog,
-              scheduler: { triggerTask: async () => {}, getScheduledTasks: async () => [] },
-              queryStore,
-              syncStore: store,
-              syncs: [syncDefinition({ id: 'acme-all', instance: 'acme', projects: ['PAY', 'OPS'] }), syncDefinition({ id: 'other-pay', instance: 'other', projects: ['PAY'] })],
-              instances: [instanceConfig({ name: 'acme', baseUrl: 'https://acme.atlassian.net' }), instanceConfig({ name: 'other', baseUrl: 'https://jira.other.example' })],
-              webhooks: { handle: async () => { throw new Error('no webhooks here'); } },
-              engine: { retryDeadLetter: async () => { throw new Error('no retries here'); } },
-              webhookBodyLimitBytes: 4096,
-              now: () => NOW,
-            }));
-          },
-        });
-      },
-    });
-    backend = await startTestBackend({
+    let services: RouteTestServices;
+    ({ backend, server, services } = await startRouteTestBackend({
+      knex,
+      router: () => ({
+        scheduler: { triggerTask: async () => {}, getScheduledTasks: async () => [] },
+        syncStore: store,
+        syncs: [syncDefinition({ id: 'acme-all', instance: 'acme', projects: ['PAY', 'OPS'] }), syncDefinition({ id: 'other-pay', instance: 'other', projects: ['PAY'] })],
+        instances: [instanceConfig({ name: 'acme', baseUrl: 'https://acme.atlassian.net' }), instanceConfig({ name: 'other', baseUrl: 'https://jira.other.example' })],
+        webhooks: { handle: async () => { throw new Error('no webhooks here'); } },
+        engine: { retryDeadLetter: async () => { throw new Error('no retries here'); } },
+        webhookBodyLimitBytes: 4096,
+        now: () => NOW,
+      }),
       features: [
-        jiraSync,
         permissionBackend,
         policyModule,
         permissionsServiceFactory,
@@ -147,8 +115,8 @@ describe.each(databases.eachSupportedId())('issue reads through the real permiss
         mockServices.rootConfig.factory({ data: { permission: { enabled: true } } }),
         catalogServiceMock.factory({ entities }),
       ],
-    });
-    server = backend.server;
+    }));
+    permissions = services.permissions;
   });
 
   afterAll(async () => {
