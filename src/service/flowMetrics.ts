@@ -1,5 +1,5 @@
 import { compareIds } from '../lib/ids';
-import type { FlowIssueRecord, StatusCategory } from '../store/types';
+import type { FlowIssueRecord, StatusCategory, StatusChangeRecord } from '../store/types';
 
 /**
  * Flow metrics from stored changelogs: pure functions, no I/O.
@@ -14,14 +14,7 @@ const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 const WEEK_MS = 7 * DAY_MS;
 
-export interface StatusChange {
-  instance: string;
-  issueId: string;
-  historyId: string;
-  createdMs: number;
-  fromString: string | null;
-  toString: string | null;
-}
+export type StatusChange = StatusChangeRecord;
 
 /** One stay of an issue in one status; `endMs` null = still there. */
 export interface StatusSegment {
@@ -78,7 +71,7 @@ export function statusCategoryMap(issues: FlowIssueRecord[]): Map<string, Status
  */
 export function statusTimeline(issue: FlowIssueRecord, changes: StatusChange[]): StatusSegment[] {
   const sorted = [...changes].sort((a, b) => a.createdMs - b.createdMs || compareIds(a.historyId, b.historyId));
-  const initial = sorted.length ? sorted[0].fromString : (issue.initialStatus ?? issue.status);
+  const initial = sorted.length ? sorted[0].fromString : issue.status;
   const segments: StatusSegment[] = [{ status: initial, startMs: issue.createdMs, endMs: null }];
   for (const change of sorted) {
     // A change stamped before creation (clock skew) still starts no earlier than creation.

@@ -31,7 +31,7 @@ import type { SchedulerTaskStateReader } from './schedulerTaskStates';
 import { serializeDeadLetter, serializeHistory, serializeIssue, serializeIssueDetail, serializeRun } from './serialize';
 import { syncStatuses, type SyncStatusSources } from './syncStatus';
 import { chartWindow } from './charts/chartWindow';
-import { entityCharts, statusChangesOf } from './charts/entityCharts';
+import { entityCharts } from './charts/entityCharts';
 
 /**
  * What the REST routes and the actions do, once: each operation checks the caller's permission
@@ -182,8 +182,9 @@ export function createJiraSyncApi(options: JiraSyncApiOptions) {
   const flowMetricsFor = async (filter: IssueFilter, weeks: number) => {
     const { fromMs, toMs } = flowWindow(now(), weeks);
     // Completing an issue updates it, so issues completed in the window were all updated since its start.
-    const issues = await queryStore.issuesForFlow({ ...filter, updatedSinceMs: fromMs });
-    return computeFlowMetrics({ issues, statusChanges: await statusChangesOf(queryStore, issues), fromMs, toMs });
+    const changed = { ...filter, updatedSinceMs: fromMs };
+    const [issues, statusChanges] = await Promise.all([queryStore.issuesForFlow(changed), queryStore.statusChanges(changed)]);
+    return computeFlowMetrics({ issues, statusChanges, fromMs, toMs });
   };
   /** The entity, read with the caller's credentials so catalog permissions apply; 404 if unseen. */
   const entityFor = async (credentials: BackstageCredentials, name: EntityName) => {
@@ -267,7 +268,8 @@ export function createJiraSyncApi(options: JiraSyncApiOptions) {
       const projectIssues = await queryStore.issuesForFlow({ instance: found.instance, projectKeys: [found.projectKey], includeDeleted: true, access });
       const issue = projectIssues.find(i => i.issueId === found.issueId);
       if (!issue) throw new NotFoundError(`no issue "${keyOrId}"`);
-      return issueFlowFacts(issue, await statusChangesOf(queryStore, [issue]), statusCategoryMap(projectIssues), now());
+      const changes = await queryStore.statusChanges({ instance: found.instance, keys: [issue.issueKey], includeDeleted: true, access });
+      return issueFlowFacts(issue, changes.filter(c => c.issueId === issue.issueId), statusCategoryMap(projectIssues), now());
     },
 
     async entityIssues(credentials: BackstageCredentials, name: EntityName, query: EntityIssuesQuery) {

@@ -1,5 +1,4 @@
 import type {
-  HistoryItemRecord,
   HistoryRecord,
   IssueRecord,
   LinkRecord,
@@ -107,13 +106,6 @@ export interface StatusCategoryCounts {
   total: number;
 }
 
-/** One changed field of one history, with the history's time: the raw material of flow metrics. */
-export interface FieldChangeRecord extends HistoryItemRecord {
-  issueId: string;
-  historyId: string;
-  createdMs: number;
-}
-
 export interface FlowIssueRecord {
   instance: string;
   issueId: string;
@@ -123,8 +115,26 @@ export interface FlowIssueRecord {
   resolvedMs: number | null;
   status: string | null;
   statusCategory: StatusCategory | null;
-  /** The `from` of the first status change, else the current status. */
-  initialStatus: string | null;
+}
+
+/** One status change of an issue: a `status` item of one of its histories. */
+export interface StatusChangeRecord {
+  instance: string;
+  issueId: string;
+  historyId: string;
+  createdMs: number;
+  fromString: string | null;
+  toString: string | null;
+}
+
+/** The matching issues now in one status, split by whether they were updated since a time. */
+export interface StatusGroupRecord {
+  instance: string;
+  status: string | null;
+  statusCategory: StatusCategory | null;
+  changedSince: boolean;
+  issues: number;
+  firstCreatedMs: number;
 }
 
 /** The read side used by the REST API and flow metrics. */
@@ -138,9 +148,11 @@ export interface IssueQueryStore {
   /** Oldest first, with items. Default limit 50, capped at 500. */
   listHistories(instance: string, issueId: string, page?: { cursor?: string; limit?: number }): Promise<Page<HistoryRecord>>;
   countByStatusCategory(filter: IssueFilter): Promise<StatusCategoryCounts>;
-  /** History items whose field name or field id is in `fields`, per issue oldest first. */
-  historiesForIssues(instance: string, issueIds: string[], fields: string[]): Promise<FieldChangeRecord[]>;
+  /** The status changes of the matching issues, in no order: one statement, however many issues. */
+  statusChanges(filter: IssueFilter): Promise<StatusChangeRecord[]>;
   issuesForFlow(filter: IssueFilter): Promise<FlowIssueRecord[]>;
+  /** Counts per current status, with whether the issues were updated at or after `changedSinceMs`. */
+  statusGroups(filter: IssueFilter, changedSinceMs: number): Promise<StatusGroupRecord[]>;
   /** Distinct types, assignees, labels, components and statuses of the matching issues, sorted. */
   issueFacets(filter: IssueFilter): Promise<IssueFacets>;
   /** Summaries of the given issues of one instance, by issue id (absent ones left out). */

@@ -108,7 +108,7 @@ describe.each(databases.eachSupportedId())('KnexIssueQueryStore on %p', database
     const abcOnly: IssueAccessScope = { field: 'projectKey', values: ['ABC'] };
     expect(await query.countByStatusCategory({ access: abcOnly })).toEqual({ new: 2, indeterminate: 1, done: 1, total: 4 });
     expect(await query.countByStatusCategory({ access: { field: 'projectKey', values: ['XYZ'] } })).toEqual({ new: 2, indeterminate: 0, done: 0, total: 2 });
-    expect((await query.issuesForFlow({ access: abcOnly, instance: 'cloud' })).map(i => i.issueKey)).toEqual(['ABC-1', 'ABC-2', 'ABC-3']);
+    expect((await query.issuesForFlow({ access: abcOnly, instance: 'cloud' })).map(i => i.issueKey).sort()).toEqual(['ABC-1', 'ABC-2', 'ABC-3']);
     expect((await query.getIssue('cloud', 'ABC-1', abcOnly))?.issueId).toBe('1');
     expect(await query.getIssue('cloud', 'XYZ-4', abcOnly)).toBeUndefined();
     expect(await query.getIssue(undefined, '4', abcOnly)).toBeUndefined();
@@ -378,7 +378,7 @@ describe.each(databases.eachSupportedId())('KnexIssueQueryStore on %p', database
       syncId: 's1',
       instance: 'cloud',
       versions: [
-        version(1, { status: 'Done', statusCategory: 'done', resolvedMs: BASE_MS + 5 * HOUR }, [
+        version(1, { status: 'Done', statusCategory: 'done', resolvedMs: BASE_MS + 5 * HOUR, updatedMs: BASE_MS + 5 * HOUR }, [
           history(12, [{ field: 'status', from: 'In Progress', to: 'Done' }], BASE_MS + 5 * HOUR),
           history(11, [{ field: 'assignee', to: 'Ada' }, { field: 'status', from: 'Backlog', to: 'In Progress' }], BASE_MS + 2 * HOUR),
         ]),
@@ -388,21 +388,30 @@ describe.each(databases.eachSupportedId())('KnexIssueQueryStore on %p', database
       nowMs: NOW,
     });
 
+    const byId = <T extends { issueId: string; historyId?: string }>(rows: T[]) =>
+      [...rows].sort((x, y) => x.issueId.localeCompare(y.issueId) || (x.historyId ?? '').localeCompare(y.historyId ?? ''));
     const flow = await query.issuesForFlow({ instance: 'cloud', projectKeys: ['ABC'] });
-    expect(flow).toEqual([
-      { instance: 'cloud', issueId: '1', issueKey: 'ABC-1', projectKey: 'ABC', createdMs: BASE_MS, resolvedMs: BASE_MS + 5 * HOUR, status: 'Done', statusCategory: 'done', initialStatus: 'Backlog' },
-      { instance: 'cloud', issueId: '2', issueKey: 'ABC-2', projectKey: 'ABC', createdMs: BASE_MS, resolvedMs: null, status: 'Selected', statusCategory: 'new', initialStatus: 'Selected' },
+    expect(byId(flow)).toEqual([
+      { instance: 'cloud', issueId: '1', issueKey: 'ABC-1', projectKey: 'ABC', createdMs: BASE_MS, resolvedMs: BASE_MS + 5 * HOUR, status: 'Done', statusCategory: 'done' },
+      { instance: 'cloud', issueId: '2', issueKey: 'ABC-2', projectKey: 'ABC', createdMs: BASE_MS, resolvedMs: null, status: 'Selected', statusCategory: 'new' },
     ]);
 
-    const changes = await query.historiesForIssues('cloud', ['1', '2', '3'], ['status']);
-    expect(changes.map(c => [c.issueId, c.historyId, c.createdMs, c.fromString, c.toString])).toEqual([
-      ['1', '11', BASE_MS + 2 * HOUR, 'Backlog', 'In Progress'],
-      ['1', '12', BASE_MS + 5 * HOUR, 'In Progress', 'Done'],
-      ['3', '31', BASE_MS + 31 * 60_000, 'To Do', 'In Progress'],
+    // Status items only (the assignee item of history 11 is left out), of the matching issues only.
+    const changes = await query.statusChanges({ instance: 'cloud' });
+    expect(byId(changes).map(c => [c.instance, c.issueId, c.historyId, c.createdMs, c.fromString, c.toString])).toEqual([
+      ['cloud', '1', '11', BASE_MS + 2 * HOUR, 'Backlog', 'In Progress'],
+      ['cloud', '1', '12', BASE_MS + 5 * HOUR, 'In Progress', 'Done'],
+      ['cloud', '3', '31', BASE_MS + 31 * 60_000, 'To Do', 'In Progress'],
     ]);
-    expect(await query.historiesForIssues('cloud', ['1'], ['assignee'])).toEqual([
-      expect.objectContaining({ issueId: '1', historyId: '11', field: 'assignee', toString: 'Ada' }),
+    expect(byId(await query.statusChanges({ instance: 'cloud', projectKeys: ['XYZ'] })).map(c => c.historyId)).toEqual(['31']);
+    expect(await query.statusChanges({ instance: 'dc' })).toEqual([]);
+
+    // Issue 2 was updated before the cut, issue 1 after it (at its last history).
+    const cut = BASE_MS + 3 * HOUR;
+    const groups = await query.statusGroups({ instance: 'cloud', projectKeys: ['ABC'] }, cut);
+    expect([...groups].sort((x, y) => String(x.status).localeCompare(String(y.status)))).toEqual([
+      { instance: 'cloud', status: 'Done', statusCategory: 'done', changedSince: true, issues: 1, firstCreatedMs: BASE_MS },
+      { instance: 'cloud', status: 'Selected', statusCategory: 'new', changedSince: false, issues: 1, firstCreatedMs: BASE_MS },
     ]);
-    expect(await query.historiesForIssues('dc', ['1'], ['status'])).toEqual([]);
   });
 });

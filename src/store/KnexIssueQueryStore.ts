@@ -17,7 +17,8 @@ import {
   parseJson,
 } from './rows';
 import type {
-  FieldChangeRecord,
+  StatusChangeRecord,
+  StatusGroupRecord,
   FlowIssueRecord,
   HistoryRecord,
   IssueDetailRecord,
@@ -349,50 +350,37 @@ export class KnexIssueQueryStore implements IssueQueryStore {
     return counts;
   }
 
-  async historiesForIssues(instance: string, issueIds: string[], fields: string[]): Promise<FieldChangeRecord[]> {
-    if (!issueIds.length || !fields.length) return [];
-    const out: FieldChangeRecord[] = [];
-    for (const ids of chunk([...new Set(issueIds)], IDS_PER_STATEMENT)) {
-      const rows = await this.knex(`${T.items} as it`)
-        .join(`${T.histories} as h`, function on() {
-          this.on('h.instance', 'it.instance').andOn('h.history_id', 'it.history_id');
-        })
-        .where('it.instance', instance)
-        .whereIn('it.issue_id', ids)
-        .where(q => q.whereIn('it.field', fields).orWhereIn('it.field_id', fields))
-        .orderBy(['it.issue_id', 'h.created_ms', 'it.history_id', 'it.item_index'])
-        .select('it.*', 'h.created_ms');
-      for (const row of rows) {
-        out.push({ issueId: idOf(row.issue_id), historyId: idOf(row.history_id), createdMs: msOf(row.created_ms), ...itemFromRow(row) });
-      }
-    }
-    return out;
+  async statusChanges(filter: IssueFilter): Promise<StatusChangeRecord[]> {
+    const rows: Array<Record<string, any>> = await this.filtered(filter)
+      .join(`${T.items} as it`, function on() {
+        this.on('it.instance', `${T.issues}.instance`).andOn('it.issue_id', `${T.issues}.issue_id`);
+      })
+      .join(`${T.histories} as h`, function on() {
+        this.on('h.instance', 'it.instance').andOn('h.history_id', 'it.history_id');
+      })
+      .where('it.field', 'status')
+      .select('it.instance', 'it.issue_id', 'it.history_id', 'h.created_ms', 'it.from_string', 'it.to_string');
+    return rows.map(row => ({
+      instance: row.instance,
+      issueId: idOf(row.issue_id),
+      historyId: idOf(row.history_id),
+      createdMs: msOf(row.created_ms),
+      fromString: row.from_string ?? null,
+      toString: row.to_string ?? null,
+    }));
   }
 
   async issuesForFlow(filter: IssueFilter): Promise<FlowIssueRecord[]> {
-    const firstStatusFrom = this.knex(`${T.items} as fi`)
-      .join(`${T.histories} as fh`, function on() {
-        this.on('fh.instance', 'fi.instance').andOn('fh.history_id', 'fi.history_id');
-      })
-      .whereRaw(`fi.instance = ${T.issues}.instance`)
-      .andWhereRaw(`fi.issue_id = ${T.issues}.issue_id`)
-      .where('fi.field', 'status')
-      .orderBy(['fh.created_ms', 'fi.history_id', 'fi.item_index'])
-      .limit(1)
-      .select('fi.from_string');
-    const rows: Array<Record<string, any>> = await this.filtered(filter)
-      .select(
-        `${T.issues}.instance`,
-        `${T.issues}.issue_id`,
-        `${T.issues}.issue_key`,
-        `${T.issues}.project_key`,
-        `${T.issues}.created_ms`,
-        `${T.issues}.resolved_ms`,
-        `${T.issues}.status`,
-        `${T.issues}.status_category`,
-        firstStatusFrom.as('first_status_from'),
-      )
-      .orderBy([`${T.issues}.instance`, `${T.issues}.issue_id`]);
+    const rows: Array<Record<string, any>> = await this.filtered(filter).select(
+      `${T.issues}.instance`,
+      `${T.issues}.issue_id`,
+      `${T.issues}.issue_key`,
+      `${T.issues}.project_key`,
+      `${T.issues}.created_ms`,
+      `${T.issues}.resolved_ms`,
+      `${T.issues}.status`,
+      `${T.issues}.status_category`,
+    );
     return rows.map(row => ({
       instance: row.instance,
       issueId: idOf(row.issue_id),
@@ -402,7 +390,25 @@ export class KnexIssueQueryStore implements IssueQueryStore {
       resolvedMs: msOrNull(row.resolved_ms),
       status: row.status ?? null,
       statusCategory: row.status_category ?? null,
-      initialStatus: row.first_status_from ?? row.status ?? null,
+    }));
+  }
+
+  async statusGroups(filter: IssueFilter, changedSinceMs: number): Promise<StatusGroupRecord[]> {
+    const col = (c: string) => `${T.issues}.${c}`;
+    // A literal (an integer we made), so PostgreSQL sees the select's and the group's expression as one.
+    const changed = `case when ${col('updated_ms')} >= ${Math.trunc(changedSinceMs)} then 1 else 0 end`;
+    const rows: Array<Record<string, any>> = await this.filtered(filter)
+      .select(col('instance'), col('status'), col('status_category'), this.knex.raw(`${changed} as changed`))
+      .count({ issues: '*' })
+      .min({ first_created_ms: col('created_ms') })
+      .groupBy(col('instance'), col('status'), col('status_category'), this.knex.raw(changed));
+    return rows.map(row => ({
+      instance: row.instance,
+      status: row.status ?? null,
+      statusCategory: row.status_category ?? null,
+      changedSince: Number(row.changed) === 1,
+      issues: Number(row.issues),
+      firstCreatedMs: msOf(row.first_created_ms),
     }));
   }
 

@@ -75,7 +75,6 @@ export function fixtureFlowIssue(issue: FixtureIssue): FlowIssueRecord {
     resolvedMs: issue.category === 'done' ? updatedMs(issue) : null,
     status: currentStatus(issue),
     statusCategory: issue.category,
-    initialStatus: issue.initial,
   };
 }
 

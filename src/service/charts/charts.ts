@@ -1,4 +1,4 @@
-import type { FlowIssueRecord, StatusCategory } from '../../store/types';
+import type { FlowIssueRecord, StatusCategory, StatusGroupRecord } from '../../store/types';
 import {
   categoryKey,
   changesByIssue,
@@ -9,7 +9,6 @@ import {
   issueKeyOf,
   medianOf,
   nearestRank,
-  statusCategoryMap,
   statusTimeline,
   type StatusChange,
 } from '../flowMetrics';
@@ -27,9 +26,14 @@ const CATEGORY_LABELS: Record<CategoryKey, string> = { new: 'To Do', indetermina
 const rank = (category: StatusCategory | null | undefined) => CATEGORY_ORDER.indexOf(category ?? 'unknown');
 
 export interface FlowInput {
+  /** The issues whose timelines are worked out, with their status changes. */
   issues: FlowIssueRecord[];
   statusChanges: StatusChange[];
   window: ChartWindow;
+  /** Status → category (by `categoryKey`) of the whole selection. */
+  categories: Map<string, StatusCategory>;
+  /** Issues in one status all through the window (not updated since it opened), counted per status. */
+  unchanged: StatusGroupRecord[];
 }
 
 export interface CumulativeFlow {
@@ -42,8 +46,7 @@ export interface CumulativeFlow {
 
 /** Issues in each status (or category) at the end of each day of the window, from their timelines. */
 export function cumulativeFlow(input: FlowInput & { by: 'category' | 'status' }): CumulativeFlow {
-  const { issues, window, by } = input;
-  const categories = statusCategoryMap(issues);
+  const { issues, window, by, categories } = input;
   const byIssue = changesByIssue(input.statusChanges);
   const days: number[] = [];
   for (let day = window.fromMs; day <= window.toMs; day += DAY_MS) days.push(day);
@@ -75,6 +78,18 @@ export function cumulativeFlow(input: FlowInput & { by: 'category' | 'status' })
       if (key === null) return;
       counts[d].set(key, (counts[d].get(key) ?? 0) + 1);
     });
+  }
+  // Created before their last update, so before the window: in their current status on every day of it.
+  for (const group of input.unchanged) {
+    if (group.status !== null) {
+      const seen = firstSeenMs.get(group.status);
+      if (seen === undefined || group.firstCreatedMs < seen) firstSeenMs.set(group.status, group.firstCreatedMs);
+      if (group.statusCategory !== null) statusCategory.set(group.status, group.statusCategory);
+      else if (!statusCategory.has(group.status)) statusCategory.set(group.status, null);
+    }
+    const key = by === 'category' ? (group.statusCategory ?? 'unknown') : group.status;
+    if (key === null) continue;
+    for (const dayCounts of counts) dayCounts.set(key, (dayCounts.get(key) ?? 0) + group.issues);
   }
 
   let series: CumulativeFlow['series'];
@@ -109,7 +124,7 @@ export interface CycleTimeChart {
 
 /** One point per issue completed in the window that was ever in progress, oldest completion first; percentiles in days. */
 export function cycleTime(input: FlowInput & { summaries: Map<string, string | null> }): CycleTimeChart {
-  const flows = completedFlows({ ...input, fromMs: input.window.fromMs, toMs: input.window.toMs })
+  const flows = completedFlows({ ...input, fromMs: input.window.fromMs, toMs: input.window.toMs, categories: input.categories })
     .filter(f => f.cycleStartMs !== null)
     .sort((a, b) => a.doneMs - b.doneMs || a.issue.issueKey.localeCompare(b.issue.issueKey));
   const points = flows.map(f => ({
@@ -126,7 +141,7 @@ export function cycleTime(input: FlowInput & { summaries: Map<string, string | n
 /** Issues completed per ISO week (Monday), weeks without completions included. */
 export function throughput(input: FlowInput): { weeks: Array<{ weekStart: string; completed: number }> } {
   const weeks = emptyWeeks(input.window.fromMs, input.window.toMs);
-  for (const f of completedFlows({ ...input, fromMs: input.window.fromMs, toMs: input.window.toMs })) {
+  for (const f of completedFlows({ ...input, fromMs: input.window.fromMs, toMs: input.window.toMs, categories: input.categories })) {
     const week = isoWeekStartMs(f.doneMs);
     weeks.set(week, (weeks.get(week) ?? 0) + 1);
   }
@@ -139,7 +154,7 @@ export interface TimeInStatusChart {
 
 /** Over the issues completed in the window: time in each status from creation to completion, workflow order. */
 export function timeInStatus(input: FlowInput): TimeInStatusChart {
-  const categories = statusCategoryMap(input.issues);
+  const { categories } = input;
   const perStatus = new Map<string, { durations: number[]; category: StatusCategory | null }>();
   for (const f of completedFlows({ ...input, fromMs: input.window.fromMs, toMs: input.window.toMs, categories })) {
     for (const [status, ms] of f.msByStatus) {

@@ -1,42 +1,42 @@
-import type { IssueFilter, IssueQueryStore } from '../../store/types';
-import { issueKeyOf, type StatusChange } from '../flowMetrics';
+import type { IssueFilter, IssueQueryStore, StatusCategory, StatusGroupRecord } from '../../store/types';
+import { categoryKey, issueKeyOf } from '../flowMetrics';
 import type { ChartWindow } from './chartWindow';
 import { cumulativeFlow, cycleTime, throughput, timeInStatus, type FlowInput } from './charts';
 
-/** The status changes of these issues, read per instance. */
-export async function statusChangesOf(queryStore: IssueQueryStore, issues: Array<{ instance: string; issueId: string }>): Promise<StatusChange[]> {
-  const byInstance = new Map<string, string[]>();
-  for (const issue of issues) byInstance.set(issue.instance, [...(byInstance.get(issue.instance) ?? []), issue.issueId]);
-  const changes: StatusChange[] = [];
-  for (const [instance, ids] of byInstance) {
-    for (const c of await queryStore.historiesForIssues(instance, ids, ['status'])) {
-      changes.push({ instance, issueId: c.issueId, historyId: c.historyId, createdMs: c.createdMs, fromString: c.fromString, toString: c.toString });
-    }
-  }
-  return changes;
+/** Status → category per instance, from the statuses the selection's issues are in now. */
+function categoriesOf(groups: StatusGroupRecord[]): Map<string, StatusCategory> {
+  const map = new Map<string, StatusCategory>();
+  for (const g of groups) if (g.status !== null && g.statusCategory !== null) map.set(categoryKey(g.instance, g.status), g.statusCategory);
+  return map;
 }
 
 /**
- * Issues and status histories for a window. Every issue of the selection is read, but histories
- * only of those updated since the window opened: a status change updates the issue, so the others
- * stayed in their current status all through the window (which is what their timeline says).
+ * What a window's charts need, read in three statements. Only issues updated since the window
+ * opened have their rows and histories read: a status change updates the issue, so the others
+ * stayed in their current status all through the window and are counted per status by SQL.
+ * `completedOnly` narrows the changed issues to those done now (the only ones a window can have completed).
  */
-async function flowInput(queryStore: IssueQueryStore, filter: IssueFilter, window: ChartWindow, allIssues: boolean): Promise<FlowInput> {
-  const changed = await queryStore.issuesForFlow({ ...filter, updatedSinceMs: window.fromMs });
-  if (!allIssues) return { issues: changed, statusChanges: await statusChangesOf(queryStore, changed), window };
-  const changedKeys = new Set(changed.map(issueKeyOf));
-  // Without their histories, the unchanged issues' timelines are their current status since creation.
-  const issues = (await queryStore.issuesForFlow(filter)).map(i => (changedKeys.has(issueKeyOf(i)) ? i : { ...i, initialStatus: i.status }));
-  return { issues, statusChanges: await statusChangesOf(queryStore, changed), window };
+async function flowInput(queryStore: IssueQueryStore, filter: IssueFilter, window: ChartWindow, completedOnly: boolean): Promise<FlowInput> {
+  const changed: IssueFilter = { ...filter, updatedSinceMs: window.fromMs };
+  if (completedOnly && filter.statusCategory === undefined) changed.statusCategory = 'done';
+  const [issues, statusChanges, groups] = await Promise.all([
+    queryStore.issuesForFlow(changed),
+    queryStore.statusChanges(changed),
+    queryStore.statusGroups(filter, window.fromMs),
+  ]);
+  return { issues, statusChanges, window, categories: categoriesOf(groups), unchanged: groups.filter(g => !g.changedSince) };
 }
 
 /** The cycle-time chart with the summaries of the completed issues it plots. */
 async function cycleTimeChart(queryStore: IssueQueryStore, filter: IssueFilter, window: ChartWindow) {
-  const input = await flowInput(queryStore, filter, window, false);
+  const input = await flowInput(queryStore, filter, window, true);
   const completed = new Set(cycleTime({ ...input, summaries: new Map() }).points.map(p => p.issueId));
   const byInstance = new Map<string, string[]>();
   for (const issue of input.issues) {
-    if (completed.has(issue.issueId)) byInstance.set(issue.instance, [...(byInstance.get(issue.instance) ?? []), issue.issueId]);
+    if (!completed.has(issue.issueId)) continue;
+    const ids = byInstance.get(issue.instance);
+    if (ids) ids.push(issue.issueId);
+    else byInstance.set(issue.instance, [issue.issueId]);
   }
   const summaries = new Map<string, string | null>();
   for (const [instance, ids] of byInstance) {
@@ -49,10 +49,10 @@ async function cycleTimeChart(queryStore: IssueQueryStore, filter: IssueFilter, 
 export function entityCharts(queryStore: IssueQueryStore) {
   return {
     cumulativeFlow: async (filter: IssueFilter, window: ChartWindow, by: 'category' | 'status' = 'category') => ({
-      ...cumulativeFlow({ ...(await flowInput(queryStore, filter, window, true)), by }),
+      ...cumulativeFlow({ ...(await flowInput(queryStore, filter, window, false)), by }),
     }),
     cycleTime: async (filter: IssueFilter, window: ChartWindow) => ({ ...(await cycleTimeChart(queryStore, filter, window)) }),
-    throughput: async (filter: IssueFilter, window: ChartWindow) => throughput(await flowInput(queryStore, filter, window, false)),
-    timeInStatus: async (filter: IssueFilter, window: ChartWindow) => ({ ...timeInStatus(await flowInput(queryStore, filter, window, false)) }),
+    throughput: async (filter: IssueFilter, window: ChartWindow) => throughput(await flowInput(queryStore, filter, window, true)),
+    timeInStatus: async (filter: IssueFilter, window: ChartWindow) => ({ ...timeInStatus(await flowInput(queryStore, filter, window, true)) }),
   };
 }
