@@ -260,7 +260,7 @@ async function measure(db: Db, sim: JiraSimulator, options: Options): Promise<Db
     const fillSeconds = (performance.now() - fillStarted) / 1000;
     // What autovacuum (on by default) does after a bulk load; this server runs with it off. Without the
     // visibility map, counts by status cannot be index-only scans: 88 ms instead of 2.4 ms at 100k issues.
-    if (db === 'postgres') await knex.raw('vacuum analyze jira_sync_issues');
+    if (db === 'postgres') await knex.raw('vacuum analyze jira_sync_issues, jira_sync_history_items, jira_sync_histories');
     console.log(`  ${db}: ${issues.toLocaleString('en')} issues written through the store in ${fillSeconds.toFixed(1)} s`);
 
     const api = (path: string) => fetch(`http://localhost:${port}/api/jira-sync${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });

@@ -358,7 +358,8 @@ export class KnexIssueQueryStore implements IssueQueryStore {
       .join(`${T.histories} as h`, function on() {
         this.on('h.instance', 'it.instance').andOn('h.history_id', 'it.history_id');
       })
-      .where('it.field', 'status')
+      // A literal, as the partial index jira_sync_history_items_status_idx is written: a bound value would not match it.
+      .whereRaw(`it.field = 'status'`)
       .select('it.instance', 'it.issue_id', 'it.history_id', 'h.created_ms', 'it.from_string', 'it.to_string');
     return rows.map(row => ({
       instance: row.instance,

@@ -50,9 +50,25 @@ export function cumulativeFlow(input: FlowInput & { by: 'category' | 'status' })
   const byIssue = changesByIssue(input.statusChanges);
   const days: number[] = [];
   for (let day = window.fromMs; day <= window.toMs; day += DAY_MS) days.push(day);
-  const counts = days.map(() => new Map<string, number>());
+  // Per key, +n on the first day counted and -n after the last: one pass per stay, not per day.
+  const deltas = new Map<string, number[]>();
+  const add = (key: string, firstDay: number, lastDay: number, n: number) => {
+    if (firstDay > lastDay) return;
+    let delta = deltas.get(key);
+    if (!delta) deltas.set(key, (delta = new Array<number>(days.length + 1).fill(0)));
+    delta[firstDay] += n;
+    delta[lastDay + 1] -= n;
+  };
+  // The first day whose end (23:59:59.999) is at or after `ms`; days.length if none.
+  const firstDayEndingAtOrAfter = (ms: number) => Math.min(days.length, Math.max(0, Math.ceil((ms - window.fromMs - DAY_MS + 1) / DAY_MS)));
   const statusCategory = new Map<string, StatusCategory | null>();
   const firstSeenMs = new Map<string, number>();
+  const seenStatus = (status: string, startMs: number, category: StatusCategory | null) => {
+    const seen = firstSeenMs.get(status);
+    if (seen === undefined || startMs < seen) firstSeenMs.set(status, startMs);
+    if (category !== null) statusCategory.set(status, category);
+    else if (!statusCategory.has(status)) statusCategory.set(status, null);
+  };
 
   for (const issue of issues) {
     const segments = statusTimeline(issue, byIssue.get(issueKeyOf(issue)) ?? []);
@@ -63,33 +79,29 @@ export function cumulativeFlow(input: FlowInput & { by: 'category' | 'status' })
       return status === null ? null : (categories.get(categoryKey(issue.instance, status)) ?? null);
     };
     segments.forEach((segment, i) => {
-      if (segment.status === null) return;
-      const seen = firstSeenMs.get(segment.status);
-      if (seen === undefined || segment.startMs < seen) firstSeenMs.set(segment.status, segment.startMs);
-      if (categoryAt(i) !== null) statusCategory.set(segment.status, categoryAt(i));
-      else if (!statusCategory.has(segment.status)) statusCategory.set(segment.status, null);
-    });
-    let s = 0;
-    days.forEach((day, d) => {
-      const endOfDay = day + DAY_MS - 1;
-      if (issue.createdMs > endOfDay) return;
-      while (s < last && segments[s + 1].startMs <= endOfDay) s++;
-      const key = by === 'category' ? (categoryAt(s) ?? 'unknown') : segments[s].status;
+      const category = categoryAt(i);
+      if (segment.status !== null) seenStatus(segment.status, segment.startMs, category);
+      const key = by === 'category' ? (category ?? 'unknown') : segment.status;
       if (key === null) return;
-      counts[d].set(key, (counts[d].get(key) ?? 0) + 1);
+      // A day counts the stay the issue is in at its end: started by then, not yet left.
+      const firstDay = firstDayEndingAtOrAfter(segment.startMs);
+      const lastDay = i === last ? days.length - 1 : firstDayEndingAtOrAfter(segments[i + 1].startMs) - 1;
+      add(key, firstDay, lastDay, 1);
     });
   }
   // Created before their last update, so before the window: in their current status on every day of it.
   for (const group of input.unchanged) {
-    if (group.status !== null) {
-      const seen = firstSeenMs.get(group.status);
-      if (seen === undefined || group.firstCreatedMs < seen) firstSeenMs.set(group.status, group.firstCreatedMs);
-      if (group.statusCategory !== null) statusCategory.set(group.status, group.statusCategory);
-      else if (!statusCategory.has(group.status)) statusCategory.set(group.status, null);
-    }
+    if (group.status !== null) seenStatus(group.status, group.firstCreatedMs, group.statusCategory);
     const key = by === 'category' ? (group.statusCategory ?? 'unknown') : group.status;
-    if (key === null) continue;
-    for (const dayCounts of counts) dayCounts.set(key, (dayCounts.get(key) ?? 0) + group.issues);
+    if (key !== null) add(key, 0, days.length - 1, group.issues);
+  }
+  const counts = days.map(() => new Map<string, number>());
+  for (const [key, delta] of deltas) {
+    let running = 0;
+    days.forEach((_, d) => {
+      running += delta[d];
+      if (running) counts[d].set(key, running);
+    });
   }
 
   let series: CumulativeFlow['series'];
