@@ -317,7 +317,7 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
 
     it.each([
       ['statusCategory=closed', 'statusCategory'],
-      ['sort=priority', 'sort'],
+      ['sort=severity', 'sort'],
       ['order=up', 'order'],
       ['limit=0', 'limit'],
       ['limit=ten', 'limit'],
@@ -337,7 +337,7 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
 
     it.each([
       ['limit=ten', 'request/query/limit must be integer'],
-      ['sort=priority', 'request/query/sort must be equal to one of the allowed values'],
+      ['sort=severity', 'request/query/sort must be equal to one of the allowed values'],
       ['updatedSince=yesterday', 'request/query/updatedSince must match format "date-time"'],
       ['instance=a&instance=b', 'request/query/instance must be string'],
       ['projetc=PAY', "Unknown query parameter 'projetc'"],
