@@ -2,6 +2,16 @@
 
 const { NO_PRIORITY, issueNumber, prioritySeq, statusOrder } = require('./lib/issueSort');
 
+/** @type {Array<[string, string[]]>} */
+const INDEXES = [
+  ['jira_sync_issues_key_number_idx', ['project_key', 'issue_number', 'instance', 'issue_id']],
+  ['jira_sync_issues_project_key_number_idx', ['instance', 'project_key', 'issue_number', 'issue_id']],
+  ['jira_sync_issues_priority_idx', ['priority_seq', 'instance', 'issue_id']],
+  ['jira_sync_issues_project_priority_idx', ['instance', 'project_key', 'priority_seq', 'issue_id']],
+  ['jira_sync_issues_status_order_idx', ['status_order', 'instance', 'issue_id']],
+  ['jira_sync_issues_project_status_order_idx', ['instance', 'project_key', 'status_order', 'issue_id']],
+];
+
 /**
  * Sorts by priority, status and natural key order: plain columns by the rules of lib/issueSort.js,
  * written by the store and backfilled here, each indexed for the unfiltered list and per project
@@ -34,16 +44,6 @@ exports.down = async function down(knex) {
     table.dropColumn('status_order');
   });
 };
-
-/** @type {Array<[string, string[]]>} */
-const INDEXES = [
-  ['jira_sync_issues_key_number_idx', ['project_key', 'issue_number', 'instance', 'issue_id']],
-  ['jira_sync_issues_project_key_number_idx', ['instance', 'project_key', 'issue_number', 'issue_id']],
-  ['jira_sync_issues_priority_idx', ['priority_seq', 'instance', 'issue_id']],
-  ['jira_sync_issues_project_priority_idx', ['instance', 'project_key', 'priority_seq', 'issue_id']],
-  ['jira_sync_issues_status_order_idx', ['status_order', 'instance', 'issue_id']],
-  ['jira_sync_issues_project_status_order_idx', ['instance', 'project_key', 'status_order', 'issue_id']],
-];
 
 /**
  * Existing rows get their sort keys, a keyset batch at a time.

@@ -273,7 +273,8 @@ export class KnexIssueQueryStore implements IssueQueryStore {
     const limit = clampLimit(page.limit);
     const spec = Object.hasOwn(SORTS, sort) ? SORTS[sort] : undefined;
     if (!spec) throw new InvalidCursorError(`unknown sort "${sort}"`);
-    const sqlOrder = spec.reversed ? (order === 'desc' ? 'asc' : 'desc') : order;
+    const flipped = order === 'desc' ? 'asc' : 'desc';
+    const sqlOrder = spec.reversed ? flipped : order;
     const keyColumns = [...spec.columns.map(c => `${T.issues}.${c.name}`), `${T.issues}.instance`, `${T.issues}.issue_id`];
     const ordering = keyColumns.map(column => ({ column, order: sqlOrder }));
     const tag = `${sort}:${order}`;
