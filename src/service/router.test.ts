@@ -310,6 +310,11 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
       ['sort=created&order=asc&project=PAY&instance=acme', ['acme/PAY-1', 'acme/PAY-2', 'acme/PAY-3']],
       ['sort=key&order=asc&instance=acme&project=PAY,OPS', ['acme/OPS-1', 'acme/PAY-1', 'acme/PAY-2', 'acme/PAY-3']],
       ['sort=key&order=desc&instance=acme&project=PAY,OPS', ['acme/PAY-3', 'acme/PAY-2', 'acme/PAY-1', 'acme/OPS-1']],
+      // Workflow order (To Do, In Progress, Done), the issue id breaking the In Progress tie.
+      ['sort=status&order=asc&instance=acme&project=PAY,OPS', ['acme/PAY-1', 'acme/PAY-2', 'acme/OPS-1', 'acme/PAY-3']],
+      ['sort=status&order=desc&instance=acme&project=PAY,OPS', ['acme/PAY-3', 'acme/OPS-1', 'acme/PAY-2', 'acme/PAY-1']],
+      // No issue has a priority id in its fields: all tie, most urgent first runs by id.
+      ['sort=priority&order=desc&instance=acme&project=PAY,OPS', ['acme/PAY-1', 'acme/PAY-2', 'acme/PAY-3', 'acme/OPS-1']],
       ['order=asc&project=PAY', ['other/PAY-1', 'acme/PAY-1', 'acme/PAY-2', 'acme/PAY-3']],
     ])('sorts with %s', async (query, expected) => {
       expect(keysOf(await list(query))).toEqual(expected);
