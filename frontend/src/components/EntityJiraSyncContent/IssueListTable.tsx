@@ -7,8 +7,6 @@ import { formatAge } from '../EntityJiraSyncCard/format';
 import { IssueOrder, orderAfterClick, serverSortable } from '../EntityJiraSyncCard/serverSort';
 import { CATEGORY_COLORS } from './charts/palette';
 
-export type ListOrder = IssueOrder;
-
 const useStyles = makeStyles(theme => ({
   key: { whiteSpace: 'nowrap', fontWeight: 500, textAlign: 'left' },
   // Backstage's theme gives chips a bottom margin, which lifts them off a table row's centre.
@@ -20,7 +18,7 @@ const useStyles = makeStyles(theme => ({
 }));
 
 /** A page of the entity's issues, sorted by the server; a row (or its key, by keyboard) opens the issue. */
-export function IssueListTable(props: { items: Issue[]; now: number; order: ListOrder; onOrderChange: (order: ListOrder) => void; onOpen: (issue: Issue) => void }) {
+export function IssueListTable(props: { items: Issue[]; now: number; order: IssueOrder; onOrderChange: (order: IssueOrder) => void; onOpen: (issue: Issue) => void }) {
   const { items, now, order, onOrderChange, onOpen } = props;
   const classes = useStyles();
   const sortable = (field: string) => serverSortable(field, order);
