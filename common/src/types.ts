@@ -152,12 +152,12 @@ export interface EntityIssuesQuery {
   q?: string;
   limit?: number;
   cursor?: string;
-  sort?: 'updated' | 'created' | 'key';
+  sort?: EntityIssueSort;
   order?: 'asc' | 'desc';
 }
 
-/** How the entity issue list sorts (priority and status sorts are not served yet). @public */
-export type EntityIssueSort = 'updated' | 'created' | 'key';
+/** How the entity issue list sorts: key in natural order, priority desc most urgent first, status in workflow order. @public */
+export type EntityIssueSort = 'updated' | 'created' | 'key' | 'priority' | 'status';
 
 /** The entity issue list's filters; each list matches any of its values, all lists must match. @public */
 export interface EntityIssueListQuery {

@@ -174,12 +174,15 @@ export const spec = {
           {
             "name": "sort",
             "in": "query",
+            "description": "key is natural order (ALPHA-9 before ALPHA-10); priority desc is most urgent first (by priority id, Jira's order for the default scheme); status is workflow order (category to do, in progress, done, then name)",
             "schema": {
               "type": "string",
               "enum": [
                 "updated",
                 "created",
-                "key"
+                "key",
+                "priority",
+                "status"
               ],
               "default": "updated"
             }
@@ -432,12 +435,15 @@ export const spec = {
           {
             "name": "sort",
             "in": "query",
+            "description": "key is natural order (ALPHA-9 before ALPHA-10); priority desc is most urgent first (by priority id, Jira's order for the default scheme); status is workflow order (category to do, in progress, done, then name)",
             "schema": {
               "type": "string",
               "enum": [
                 "updated",
                 "created",
-                "key"
+                "key",
+                "priority",
+                "status"
               ],
               "default": "updated"
             }

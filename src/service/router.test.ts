@@ -310,6 +310,11 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
       ['sort=created&order=asc&project=PAY&instance=acme', ['acme/PAY-1', 'acme/PAY-2', 'acme/PAY-3']],
       ['sort=key&order=asc&instance=acme&project=PAY,OPS', ['acme/OPS-1', 'acme/PAY-1', 'acme/PAY-2', 'acme/PAY-3']],
       ['sort=key&order=desc&instance=acme&project=PAY,OPS', ['acme/PAY-3', 'acme/PAY-2', 'acme/PAY-1', 'acme/OPS-1']],
+      // Workflow order (To Do, In Progress, Done), the issue id breaking the In Progress tie.
+      ['sort=status&order=asc&instance=acme&project=PAY,OPS', ['acme/PAY-1', 'acme/PAY-2', 'acme/OPS-1', 'acme/PAY-3']],
+      ['sort=status&order=desc&instance=acme&project=PAY,OPS', ['acme/PAY-3', 'acme/OPS-1', 'acme/PAY-2', 'acme/PAY-1']],
+      // No issue has a priority id in its fields: all tie, most urgent first runs by id.
+      ['sort=priority&order=desc&instance=acme&project=PAY,OPS', ['acme/PAY-1', 'acme/PAY-2', 'acme/PAY-3', 'acme/OPS-1']],
       ['order=asc&project=PAY', ['other/PAY-1', 'acme/PAY-1', 'acme/PAY-2', 'acme/PAY-3']],
     ])('sorts with %s', async (query, expected) => {
       expect(keysOf(await list(query))).toEqual(expected);
@@ -317,7 +322,7 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
 
     it.each([
       ['statusCategory=closed', 'statusCategory'],
-      ['sort=priority', 'sort'],
+      ['sort=severity', 'sort'],
       ['order=up', 'order'],
       ['limit=0', 'limit'],
       ['limit=ten', 'limit'],
@@ -337,7 +342,7 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
 
     it.each([
       ['limit=ten', 'request/query/limit must be integer'],
-      ['sort=priority', 'request/query/sort must be equal to one of the allowed values'],
+      ['sort=severity', 'request/query/sort must be equal to one of the allowed values'],
       ['updatedSince=yesterday', 'request/query/updatedSince must match format "date-time"'],
       ['instance=a&instance=b', 'request/query/instance must be string'],
       ['projetc=PAY', "Unknown query parameter 'projetc'"],

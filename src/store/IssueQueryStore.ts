@@ -68,7 +68,8 @@ export interface IssueFacets {
   statuses: Array<{ name: string; category: StatusCategory }>;
 }
 
-export type IssueSort = 'updated' | 'created' | 'key';
+/** `key` is natural order (project, then key number); `priority` desc is most urgent first; `status` is workflow order. */
+export type IssueSort = 'updated' | 'created' | 'key' | 'priority' | 'status';
 
 export interface IssuePageRequest {
   sort?: IssueSort;

@@ -299,6 +299,91 @@ describe.each(databases.eachSupportedId())('KnexIssueQueryStore on %p', database
     expect(seen.filter(id => originalIds.includes(id))).toEqual(sortedOriginal.map(v => v.issue.issueId));
   });
 
+  it('sorts keys in natural order, priorities most urgent first and statuses in workflow order', async () => {
+    const { store, query } = await setup();
+    const priority = (id: string, name: string) => ({ rawFields: { priority: { id, name } }, priority: name });
+    await store.writePage({
+      syncId: 's1',
+      instance: 'cloud',
+      versions: [
+        version(1, { issueKey: 'ALPHA-100', projectKey: 'ALPHA', ...priority('5', 'Lowest'), status: 'Done', statusCategory: 'done' }),
+        version(2, { issueKey: 'ALPHA-9', projectKey: 'ALPHA', ...priority('10001', 'Custom'), status: 'In Review', statusCategory: 'indeterminate' }),
+        version(3, { issueKey: 'ALPHA-10', projectKey: 'ALPHA', ...priority('1', 'Highest'), status: 'To Do', statusCategory: 'new' }),
+        version(4, { issueKey: 'BETA-1', projectKey: 'BETA', rawFields: {}, priority: null, status: 'In Progress', statusCategory: 'indeterminate' }),
+        version(5, { issueKey: 'ALPHA-2', projectKey: 'ALPHA', ...priority('3', 'Medium'), status: 'Backlog', statusCategory: 'new' }),
+      ],
+      nowMs: NOW,
+    });
+    const sorted = async (page: IssuePageRequest) => keysOf((await query.listIssues({ instance: 'cloud' }, page)).items);
+    expect(await sorted({ sort: 'key', order: 'asc' })).toEqual(['ALPHA-2', 'ALPHA-9', 'ALPHA-10', 'ALPHA-100', 'BETA-1']);
+    expect(await sorted({ sort: 'key', order: 'desc' })).toEqual(['BETA-1', 'ALPHA-100', 'ALPHA-10', 'ALPHA-9', 'ALPHA-2']);
+    // Highest, Medium, Lowest, then a custom priority (a later id), then none.
+    expect(await sorted({ sort: 'priority', order: 'desc' })).toEqual(['ALPHA-10', 'ALPHA-2', 'ALPHA-100', 'ALPHA-9', 'BETA-1']);
+    expect(await sorted({ sort: 'priority', order: 'asc' })).toEqual(['BETA-1', 'ALPHA-9', 'ALPHA-100', 'ALPHA-2', 'ALPHA-10']);
+    expect(await sorted({ sort: 'status', order: 'asc' })).toEqual(['ALPHA-2', 'ALPHA-10', 'BETA-1', 'ALPHA-9', 'ALPHA-100']);
+    // A priority change moves the issue (from last to tied first, the id after ALPHA-10's): the sort columns follow every write.
+    await store.writePage({
+      syncId: 's2',
+      instance: 'cloud',
+      versions: [version(4, { issueKey: 'BETA-1', projectKey: 'BETA', ...priority('1', 'Highest'), status: 'Done', statusCategory: 'done', updatedMs: BASE_MS + 9 * HOUR })],
+      nowMs: NOW,
+    });
+    expect((await sorted({ sort: 'priority', order: 'desc' })).slice(0, 2)).toEqual(['ALPHA-10', 'BETA-1']);
+    expect((await sorted({ sort: 'status', order: 'desc' }))[0]).toBe('BETA-1');
+  });
+
+  it.each([
+    ['key', 'asc'],
+    ['key', 'desc'],
+    ['priority', 'desc'],
+    ['priority', 'asc'],
+    ['status', 'asc'],
+    ['status', 'desc'],
+  ] as const)('pages by %s %s across ties without skipping or repeating an issue', async (sort, order) => {
+    const { store, query } = await setup();
+    const priorities = [['1', 'Highest'], ['3', 'Medium'], ['10002', 'Custom'], undefined] as const;
+    const statuses = [['Backlog', 'new'], ['In Progress', 'indeterminate'], ['Done', 'done'], ['To Do', 'new']] as const;
+    // Ids out of key order, and many issues sharing a priority or status: the id breaks the ties.
+    const versions = Array.from({ length: 37 }, (_, i) => {
+      const p = priorities[i % 4];
+      const [status, statusCategory] = statuses[(i * 3) % 4];
+      return version(1000 - i * 7, {
+        issueKey: `${i % 3 ? 'ALPHA' : 'BETA'}-${(i * 13) % 41}`, projectKey: i % 3 ? 'ALPHA' : 'BETA',
+        rawFields: p ? { priority: { id: p[0], name: p[1] } } : {}, priority: p?.[1] ?? null, status, statusCategory,
+      });
+    });
+    await store.writePage({ syncId: 's1', instance: 'cloud', versions, nowMs: NOW });
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await query.listIssues({ instance: 'cloud', projectKeys: ['ALPHA', 'BETA'] }, { sort, order, limit: 4, cursor });
+      seen.push(...page.items.map(i => i.issueId));
+      cursor = page.nextCursor;
+    } while (cursor && seen.length < 100);
+    expect(new Set(seen).size).toBe(seen.length);
+    // The expected order by the rules stated independently of the store's.
+    const rank = (v: (typeof versions)[number]): Array<string | number> => {
+      const { issue } = v;
+      const priorityId = (issue.rawFields.priority as { id: string } | undefined)?.id;
+      if (sort === 'key') return [issue.projectKey, Number(issue.issueKey.split('-')[1])];
+      if (sort === 'priority') return [priorityId ? Number(priorityId) : Infinity];
+      return [['new', 'indeterminate', 'done'].indexOf(issue.statusCategory!), issue.status!];
+    };
+    const compare = (a: Array<string | number>, b: Array<string | number>) => {
+      for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+      return 0;
+    };
+    // Priority desc (most urgent first) is the lowest id first, the tie-breakers following it.
+    const ascending = (sort === 'priority') !== (order === 'asc');
+    const expected = [...versions]
+      .sort((a, b) => {
+        const cmp = compare(rank(a), rank(b)) || Number(a.issue.issueId) - Number(b.issue.issueId);
+        return ascending ? cmp : -cmp;
+      })
+      .map(v => v.issue.issueId);
+    expect(seen).toEqual(expected);
+  });
+
   it('caps the page size at 500 and rejects foreign cursors', async () => {
     const { store, query } = await setup();
     await store.writePage({ syncId: 's1', instance: 'cloud', versions: Array.from({ length: 502 }, (_, i) => version(i + 1)), nowMs: NOW });

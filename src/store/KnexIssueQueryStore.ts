@@ -38,12 +38,6 @@ import type {
 export const DEFAULT_PAGE_LIMIT = 50;
 export const MAX_PAGE_LIMIT = 500;
 
-const SORT_COLUMNS: Record<IssueSort, string> = {
-  updated: `${T.issues}.updated_ms`,
-  created: `${T.issues}.created_ms`,
-  key: `${T.issues}.issue_key`,
-};
-
 /** Thrown for a cursor this store did not issue (or one issued for another sort). */
 export class InvalidCursorError extends Error {
   constructor(message = 'invalid cursor') {
@@ -73,8 +67,19 @@ type CursorPart = (value: unknown) => boolean;
 const epochMs: CursorPart = v => Number.isSafeInteger(v) && (v as number) >= 0;
 const numericId: CursorPart = v => typeof v === 'string' && /^\d{1,19}$/.test(v);
 const shortText = (maxLength: number): CursorPart => v => typeof v === 'string' && v.length <= maxLength;
-/** An issue key or instance name as stored (`string(255)` and `string(100)` columns). */
-const SORT_VALUE: Record<IssueSort, CursorPart> = { updated: epochMs, created: epochMs, key: shortText(255) };
+const int32: CursorPart = v => Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= 2147483647;
+
+/**
+ * The columns each sort orders by before the tie-breakers (instance, issue id), with their cursor
+ * checks; `reversed` sorts run the SQL the other way (priority: desc is the lowest id, most urgent, first).
+ */
+const SORTS: Record<IssueSort, { columns: Array<{ name: string; part: CursorPart; numeric?: boolean }>; reversed?: boolean }> = {
+  updated: { columns: [{ name: 'updated_ms', part: epochMs, numeric: true }] },
+  created: { columns: [{ name: 'created_ms', part: epochMs, numeric: true }] },
+  key: { columns: [{ name: 'project_key', part: shortText(255) }, { name: 'issue_number', part: epochMs, numeric: true }] },
+  priority: { columns: [{ name: 'priority_seq', part: int32, numeric: true }], reversed: true },
+  status: { columns: [{ name: 'status_order', part: shortText(255) }] },
+};
 const MAX_CURSOR_LENGTH = 2048;
 
 /**
@@ -267,22 +272,21 @@ export class KnexIssueQueryStore implements IssueQueryStore {
     const sort = page.sort ?? 'updated';
     const order = page.order ?? 'desc';
     const limit = clampLimit(page.limit);
-    const sortColumn = SORT_COLUMNS[sort];
-    if (!sortColumn) throw new InvalidCursorError(`unknown sort "${sort}"`);
-    const ordering: Array<{ column: string; order: 'asc' | 'desc' }> = [
-      { column: sortColumn, order },
-      { column: `${T.issues}.instance`, order },
-      { column: `${T.issues}.issue_id`, order },
-    ];
-    const cursor = page.cursor ? decodeCursor(page.cursor, `${sort}:${order}`, [SORT_VALUE[sort], shortText(100), numericId]) : undefined;
+    const spec = Object.hasOwn(SORTS, sort) ? SORTS[sort] : undefined;
+    if (!spec) throw new InvalidCursorError(`unknown sort "${sort}"`);
+    const flipped = order === 'desc' ? 'asc' : 'desc';
+    const sqlOrder = spec.reversed ? flipped : order;
+    const keyColumns = [...spec.columns.map(c => `${T.issues}.${c.name}`), `${T.issues}.instance`, `${T.issues}.issue_id`];
+    const ordering = keyColumns.map(column => ({ column, order: sqlOrder }));
+    const tag = `${sort}:${order}`;
+    const cursor = page.cursor ? decodeCursor(page.cursor, tag, [...spec.columns.map(c => c.part), shortText(100), numericId]) : undefined;
     const pageOf = (f: IssueFilter) => {
       const query = this.filtered(f).select(ISSUE_LIST_COLUMNS);
       if (cursor) {
-        // Keyset pagination on (sort value, instance, issue id): stable while rows are inserted.
-        const [value, instance, issueId] = cursor;
+        // Keyset pagination on (sort values, instance, issue id): stable while rows are inserted.
         query.whereRaw(
-          `(${sortColumn}, ${T.issues}.instance, ${T.issues}.issue_id) ${order === 'desc' ? '<' : '>'} (?, ?, ?)`,
-          [value as any, instance as any, issueId as any],
+          `(${keyColumns.join(', ')}) ${sqlOrder === 'desc' ? '<' : '>'} (${keyColumns.map(() => '?').join(', ')})`,
+          cursor as any[],
         );
       }
       return query.orderBy(ordering);
@@ -292,9 +296,10 @@ export class KnexIssueQueryStore implements IssueQueryStore {
       : await pageOf(filter).limit(limit + 1);
     const items = rows.slice(0, limit).map(issueListItemFromRow);
     if (rows.length <= limit) return { items };
+    const lastRow = rows[limit - 1] as Record<string, unknown>;
+    const sortValues = spec.columns.map(c => (c.numeric ? Number(lastRow[c.name]) : lastRow[c.name]));
     const last = items[items.length - 1];
-    const sortValue = { updated: last.updatedMs, created: last.createdMs, key: last.issueKey }[sort];
-    return { items, nextCursor: encodeCursor([`${sort}:${order}`, sortValue, last.instance, last.issueId]) };
+    return { items, nextCursor: encodeCursor([tag, ...sortValues, last.instance, last.issueId]) };
   }
 
   async getIssue(instance: string | undefined, keyOrId: string, access?: IssueAccessScope): Promise<IssueDetailRecord | undefined> {

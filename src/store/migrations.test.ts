@@ -110,4 +110,41 @@ describe('migrations', () => {
     await knex.migrate.up({ directory: migrationsDirectory, name: textSearch });
     expect(await keys('rewritten')).toEqual(['cloud/ABC-1']);
   });
+  it.each(databases.eachSupportedId())('the sort-columns migration backfills existing issues and rolls back on %p', async databaseId => {
+    const knex = await databases.init(databaseId);
+    const sortColumns = '20261204010000_issue_sort_columns.js';
+    for (;;) {
+      const [, pending]: [unknown, Array<{ file: string }>] = await knex.migrate.list({ directory: migrationsDirectory });
+      if (pending[0].file === sortColumns) break;
+      await knex.migrate.up({ directory: migrationsDirectory });
+    }
+    expect(await knex.schema.hasColumn('jira_sync_issues', 'priority_seq')).toBe(false);
+    // More than one backfill batch; priorities as Jira returns them in the stored fields.
+    const priorities = [{ id: '1', name: 'Highest' }, { id: '10001', name: 'Custom' }, { id: '5', name: 'Lowest' }, null];
+    const statuses = [['Done', 'done'], ['To Do', 'new'], ['In Progress', 'indeterminate']];
+    const rows = Array.from({ length: 1203 }, (_, i) => ({
+      instance: 'cloud', issue_id: String(i + 1), issue_key: `ALPHA-${i + 1}`, project_key: 'ALPHA', raw_fields: JSON.stringify({ priority: priorities[i % 4] }),
+      status: statuses[i % 3][0], status_category: statuses[i % 3][1], content_hash: 'h', created_ms: 1, updated_ms: i, first_synced_ms: 1, synced_ms: 1,
+    }));
+    for (let i = 0; i < rows.length; i += 200) await knex('jira_sync_issues').insert(rows.slice(i, i + 200));
+    await knex.migrate.up({ directory: migrationsDirectory, name: sortColumns });
+
+    const query = await KnexIssueQueryStore.create({ database: { getClient: async () => knex } });
+    const keys = async (sort: 'key' | 'priority' | 'status', order: 'asc' | 'desc', limit = 4) =>
+      (await query.listIssues({ instance: 'cloud' }, { sort, order, limit })).items.map(i => i.issueKey);
+    expect(await keys('key', 'asc')).toEqual(['ALPHA-1', 'ALPHA-2', 'ALPHA-3', 'ALPHA-4']);
+    expect(await keys('key', 'desc', 2)).toEqual(['ALPHA-1203', 'ALPHA-1202']);
+    // Highest (every fourth from ALPHA-1), lowest id first on a tie.
+    expect(await keys('priority', 'desc', 2)).toEqual(['ALPHA-1', 'ALPHA-5']);
+    // No priority is least urgent.
+    expect(await keys('priority', 'asc', 2)).toEqual(['ALPHA-1200', 'ALPHA-1196']);
+    expect(await keys('status', 'asc', 2)).toEqual(['ALPHA-2', 'ALPHA-5']);
+    expect(await indexNames(knex, 'jira_sync_issues')).toContain('jira_sync_issues_project_priority_idx');
+
+    await knex.migrate.down({ directory: migrationsDirectory, name: sortColumns });
+    for (const column of ['issue_number', 'priority_seq', 'status_order']) {
+      expect(await knex.schema.hasColumn('jira_sync_issues', column)).toBe(false);
+    }
+    expect((await indexNames(knex, 'jira_sync_issues')).filter(name => /priority|status_order|key_number/.test(name))).toEqual([]);
+  });
 });

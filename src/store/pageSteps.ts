@@ -35,6 +35,7 @@ const ISSUES: BulkTable = {
     ['parent_key', 'text'], ['created_ms', 'bigint'], ['updated_ms', 'bigint'], ['resolved_ms', 'bigint'], ['custom_fields', 'text'],
     ['raw_fields', 'text'], ['content_hash', 'text'], ['history_count', 'integer'], ['last_history_id', 'bigint'],
     ['deleted_ms', 'bigint'], ['deleted_reason', 'text'], ['first_synced_ms', 'bigint'], ['synced_ms', 'bigint'],
+    ['issue_number', 'bigint'], ['priority_seq', 'integer'], ['status_order', 'text'],
   ],
 };
 
@@ -224,7 +225,7 @@ const ISSUE_MERGE_COLUMNS = [
   'summary', 'search_words', 'assignee_account_id', 'assignee_name', 'reporter_account_id', 'reporter_name', 'labels',
   'components', 'fix_versions', 'parent_id', 'parent_key', 'created_ms', 'updated_ms', 'resolved_ms',
   'custom_fields', 'raw_fields', 'content_hash', 'history_count', 'last_history_id', 'deleted_ms',
-  'deleted_reason', 'synced_ms',
+  'deleted_reason', 'synced_ms', 'issue_number', 'priority_seq', 'status_order',
 ];
 
 /** Upserts the rows to write and records which ones won (the rest lost to a newer concurrent row). */

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { issueNumber, prioritySeq, statusOrder } from './issueSort';
 import { searchDocument } from './searchText';
 import type {
   DeadLetterRecord,
@@ -94,16 +95,20 @@ export function issueToRow(issue: IssueRecord): Row {
     content_hash: issue.contentHash,
     history_count: issue.historyCount,
     last_history_id: issue.lastHistoryId,
+    issue_number: issueNumber(issue.issueKey),
+    priority_seq: prioritySeq((issue.rawFields as Record<string, unknown> | null)?.priority),
+    status_order: statusOrder(issue.statusCategory, issue.status),
   };
 }
 
-/** Columns of an issue list item: everything but the raw fields. */
+/** Columns of an issue list item: everything but the raw fields, plus the sort keys a cursor holds. */
 export const ISSUE_LIST_COLUMNS = [
   'instance', 'issue_id', 'issue_key', 'project_key', 'project_id', 'issue_type', 'status',
   'status_category', 'priority', 'summary', 'assignee_account_id', 'assignee_name',
   'reporter_account_id', 'reporter_name', 'labels', 'components', 'fix_versions', 'parent_id',
   'parent_key', 'created_ms', 'updated_ms', 'resolved_ms', 'custom_fields', 'content_hash',
   'history_count', 'last_history_id', 'deleted_ms', 'deleted_reason', 'first_synced_ms', 'synced_ms',
+  'issue_number', 'priority_seq', 'status_order',
 ].map(c => `${T.issues}.${c}`);
 
 export function issueListItemFromRow(row: Row): IssueListItem {

@@ -87,10 +87,33 @@ describe('the Jira tab on an entity page of the dev Backstage app', () => {
     await page.getByRole('button', { name: 'Key' }).click();
     await page.waitForURL(url => url.searchParams.get('sort') === 'key');
     const byKey = await settledAnswer({ sort: 'key', order: 'asc', cursor: null });
-    // The backend orders keys as text (ALPHA-1, ALPHA-10, ALPHA-100, ...).
-    const keys: string[] = byKey.items.map((item: Json) => item.key);
-    expect(keys).toEqual([...keys].sort());
-    expect(keys[0]).toBe('ALPHA-1');
+    // Natural order: ALPHA-9 before ALPHA-10.
+    const numbers: number[] = byKey.items.map((item: Json) => Number(item.key.split('-')[1]));
+    expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
+    expect(byKey.items[0].key).toBe('ALPHA-1');
+  });
+
+  it('sorts by priority on the server, most urgent first, with the sort in the URL', async () => {
+    await page.getByRole('button', { name: 'Priority' }).click();
+    await page.waitForURL(url => url.searchParams.get('sort') === 'priority');
+    const byPriority = await settledAnswer({ sort: 'priority', cursor: null });
+    const keys: string[] = byPriority.items.map((item: Json) => item.key);
+    // The rows follow the priority ids Jira sent (lower is more urgent), as the database holds them.
+    const rows: Array<{ issue_key: string; issue_id: number; raw_fields: string }> = await database('jira_sync_issues')
+      .where({ project_key: 'ALPHA' })
+      .whereNull('deleted_ms')
+      .select('issue_key', 'issue_id', 'raw_fields');
+    const priorityId = new Map(rows.map(row => [row.issue_key, Number(JSON.parse(row.raw_fields).priority?.id ?? Infinity)]));
+    const issueId = new Map(rows.map(row => [row.issue_key, Number(row.issue_id)]));
+    const ids = keys.map(key => priorityId.get(key)!);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    expect(ids[0]).toBe(Math.min(...priorityId.values()));
+    // Ties in the issue id's order.
+    const tied = keys.filter(key => priorityId.get(key) === ids[0]).map(key => issueId.get(key)!);
+    expect(tied).toEqual([...tied].sort((a, b) => a - b));
+    // Back to the key order the next tests start from.
+    await page.getByRole('button', { name: 'Key' }).click();
+    await page.waitForURL(url => url.searchParams.get('sort') === 'key');
   });
 
   it('searches summaries with the text in the URL, and the URL alone reproduces the view', async () => {

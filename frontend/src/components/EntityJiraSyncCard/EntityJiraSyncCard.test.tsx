@@ -243,6 +243,21 @@ describe('EntityJiraSyncCard', () => {
     expect(api.getEntityIssues.mock.calls.length).toBe(calls);
   });
 
+  it('sorts by priority, most urgent first, and by status, in workflow order, on the server', async () => {
+    const api = mockApi();
+    api.getEntityIssues.mockResolvedValue(entityIssues());
+    await renderCard(api);
+    await screen.findByText('SHOP-1');
+    fireEvent.click(screen.getByText('Priority'));
+    await waitFor(() =>
+      expect(api.getEntityIssues).toHaveBeenLastCalledWith(expect.anything(), expect.objectContaining({ sort: 'priority', order: 'desc', cursor: undefined })),
+    );
+    fireEvent.click(screen.getByText('Status'));
+    await waitFor(() =>
+      expect(api.getEntityIssues).toHaveBeenLastCalledWith(expect.anything(), expect.objectContaining({ sort: 'status', order: 'asc' })),
+    );
+  });
+
   it('pages with the cursor the backend returned, and back', async () => {
     const api = mockApi();
     api.getEntityIssues.mockImplementation(async (_entity, query) =>

@@ -1,14 +1,11 @@
 import { Link, Table, TableColumn } from '@backstage/core-components';
-import type { EntityIssuesQuery, Issue } from '@jira-sync/backstage-plugin-jira-sync-common';
+import type { Issue } from '@jira-sync/backstage-plugin-jira-sync-common';
 import Chip from '@material-ui/core/Chip';
 import { makeStyles } from '@material-ui/core/styles';
 import { formatAge } from './format';
+import { IssueOrder, orderAfterClick, serverSortable } from './serverSort';
 
-/** The server-side order of the list: the API sorts the whole selection, so the table never sorts a page by itself. */
-export interface IssueOrder {
-  sort: NonNullable<EntityIssuesQuery['sort']>;
-  order: NonNullable<EntityIssuesQuery['order']>;
-}
+export type { IssueOrder } from './serverSort';
 
 const useStyles = makeStyles(theme => ({
   key: { whiteSpace: 'nowrap', fontWeight: 500 },
@@ -19,13 +16,6 @@ const useStyles = makeStyles(theme => ({
   chip_done: { backgroundColor: theme.palette.success?.main ?? '#2e7d32', color: '#fff' },
 }));
 
-// The columns the API can sort by, by column field.
-const SORTABLE: Partial<Record<string, IssueOrder['sort']>> = { key: 'key', updated: 'updated' };
-// Keys read best ascending, times newest first.
-const NATURAL_ORDER: Record<IssueOrder['sort'], IssueOrder['order']> = { key: 'asc', updated: 'desc', created: 'desc' };
-// The rows come sorted by the server: a comparator that keeps that order for material-table's own sort.
-const keepServerOrder = () => 0;
-
 /** One page of an entity's issues on core-components' Table, sorted by the server when a sortable header is clicked. */
 export function IssueTable(props: {
   items: Issue[];
@@ -35,11 +25,7 @@ export function IssueTable(props: {
 }) {
   const { items, now, order, onOrderChange } = props;
   const classes = useStyles();
-  const sortable = (field: string) => ({
-    sorting: true,
-    customSort: keepServerOrder,
-    ...(SORTABLE[field] === order.sort && { defaultSort: order.order }),
-  });
+  const sortable = (field: string) => serverSortable(field, order);
   const columns: TableColumn<Issue>[] = [
     {
       title: 'Key',
@@ -57,7 +43,7 @@ export function IssueTable(props: {
     {
       title: 'Status',
       field: 'status',
-      sorting: false,
+      ...sortable('status'),
       render: issue =>
         issue.status ? (
           <Chip
@@ -69,6 +55,7 @@ export function IssueTable(props: {
           ''
         ),
     },
+    { title: 'Priority', field: 'priority', ...sortable('priority'), cellStyle: { whiteSpace: 'nowrap' }, render: issue => issue.priority ?? '' },
     {
       title: 'Assignee',
       field: 'assignee',
@@ -92,12 +79,9 @@ export function IssueTable(props: {
       columns={columns}
       data={items.map(issue => ({ ...issue }))}
       options={{ paging: false, search: false, toolbar: false, padding: 'dense', sorting: true, thirdSortClick: false, draggable: false }}
-      // material-table's reported direction starts from the previous column's; ours: a new column starts at its natural order, the same column flips.
       onOrderChange={column => {
-        const sort = SORTABLE[String(columns[column]?.field)];
-        if (!sort) return;
-        if (sort === order.sort) onOrderChange({ sort, order: order.order === 'asc' ? 'desc' : 'asc' });
-        else onOrderChange({ sort, order: NATURAL_ORDER[sort] });
+        const next = orderAfterClick(String(columns[column]?.field), order);
+        if (next) onOrderChange(next);
       }}
     />
   );

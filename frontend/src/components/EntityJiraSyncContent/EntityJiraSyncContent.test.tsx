@@ -120,13 +120,24 @@ describe('the Jira tab', () => {
       expect(search().get('order')).toBeNull();
     });
 
-    it('offers only the sorts the API serves: priority and status are not sortable, and a link sorting by them falls back to updated', async () => {
+    it('sorts by priority (most urgent first) and status (workflow order) on the server, with the sort in the URL and a shared link', async () => {
+      const api = fakeApi();
+      await renderTab(api);
+      fireEvent.click(screen.getByRole('button', { name: 'Priority' }));
+      await waitFor(() => expect(lastListQuery(api)).toMatchObject({ sort: 'priority', order: 'desc' }));
+      expect(search().get('sort')).toBe('priority');
+      fireEvent.click(screen.getByRole('button', { name: 'Status' }));
+      await waitFor(() => expect(lastListQuery(api)).toMatchObject({ sort: 'status', order: 'asc' }));
+      expect(search().get('sort')).toBe('status');
+      expect(search().get('order')).toBe('asc');
+      // Summary is not a server sort.
+      expect(screen.queryByRole('button', { name: 'Summary' })).toBeNull();
+    });
+
+    it('opens a link sorting by priority with that sort', async () => {
       const api = fakeApi();
       await renderTab(api, '/?sort=priority&order=asc');
-      expect(lastListQuery(api)).toMatchObject({ sort: 'updated' });
-      expect(screen.queryByRole('button', { name: 'Priority' })).toBeNull();
-      expect(screen.queryByRole('button', { name: 'Status' })).toBeNull();
-      expect(screen.getByRole('button', { name: 'Updated' })).toBeInTheDocument();
+      expect(lastListQuery(api)).toMatchObject({ sort: 'priority', order: 'asc' });
     });
 
     it('pages on with the cursor the API returned, kept in the URL, and back', async () => {

@@ -3,14 +3,9 @@ import type { Issue } from '@jira-sync/backstage-plugin-jira-sync-common';
 import Chip from '@material-ui/core/Chip';
 import MuiLink from '@material-ui/core/Link';
 import { makeStyles } from '@material-ui/core/styles';
-import type { EntityIssueSort } from '@jira-sync/backstage-plugin-jira-sync-common';
 import { formatAge } from '../EntityJiraSyncCard/format';
+import { IssueOrder, orderAfterClick, serverSortable } from '../EntityJiraSyncCard/serverSort';
 import { CATEGORY_COLORS } from './charts/palette';
-
-export interface ListOrder {
-  sort: EntityIssueSort;
-  order: 'asc' | 'desc';
-}
 
 const useStyles = makeStyles(theme => ({
   key: { whiteSpace: 'nowrap', fontWeight: 500, textAlign: 'left' },
@@ -22,22 +17,11 @@ const useStyles = makeStyles(theme => ({
   nowrap: { whiteSpace: 'nowrap', color: theme.palette.text.primary },
 }));
 
-// The columns the API sorts by, by column field; times read newest first, the rest ascending.
-const SORT_OF: Partial<Record<string, EntityIssueSort>> = { key: 'key', created: 'created', updated: 'updated' };
-const NATURAL_ORDER: Record<EntityIssueSort, ListOrder['order']> = { key: 'asc', created: 'desc', updated: 'desc' };
-// The rows come sorted by the server: a comparator that keeps that order for material-table's own sort.
-const keepServerOrder = () => 0;
-
 /** A page of the entity's issues, sorted by the server; a row (or its key, by keyboard) opens the issue. */
-export function IssueListTable(props: { items: Issue[]; now: number; order: ListOrder; onOrderChange: (order: ListOrder) => void; onOpen: (issue: Issue) => void }) {
+export function IssueListTable(props: { items: Issue[]; now: number; order: IssueOrder; onOrderChange: (order: IssueOrder) => void; onOpen: (issue: Issue) => void }) {
   const { items, now, order, onOrderChange, onOpen } = props;
   const classes = useStyles();
-  // Only the columns the API sorts by are sortable (it has no priority or status sort).
-  const sortable = (field: string) => ({
-    sorting: SORT_OF[field] !== undefined,
-    customSort: keepServerOrder,
-    ...(SORT_OF[field] === order.sort && { defaultSort: order.order }),
-  });
+  const sortable = (field: string) => serverSortable(field, order);
   const columns: TableColumn<Issue>[] = [
     {
       title: 'Key',
@@ -84,11 +68,9 @@ export function IssueListTable(props: { items: Issue[]; now: number; order: List
       data={items.map(issue => ({ ...issue }))}
       onRowClick={(_event, issue) => issue && onOpen(issue)}
       options={{ paging: false, search: false, toolbar: false, padding: 'dense', sorting: true, thirdSortClick: false, draggable: false }}
-      // A new column starts at its natural order, the same column flips.
       onOrderChange={column => {
-        const sort = SORT_OF[String(columns[column]?.field)];
-        if (!sort) return;
-        onOrderChange(sort === order.sort ? { sort, order: order.order === 'asc' ? 'desc' : 'asc' } : { sort, order: NATURAL_ORDER[sort] });
+        const next = orderAfterClick(String(columns[column]?.field), order);
+        if (next) onOrderChange(next);
       }}
     />
   );

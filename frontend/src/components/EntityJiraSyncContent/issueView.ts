@@ -1,5 +1,6 @@
 import type { StatusCategory } from '@jira-sync/backstage-plugin-jira-sync-common';
 import type { EntityIssueListQuery, EntityIssueSort } from '@jira-sync/backstage-plugin-jira-sync-common';
+import { SORTS } from '../EntityJiraSyncCard/serverSort';
 
 /** What the tab shows, all of it kept in the URL's search params so a view can be shared. */
 export interface IssueView {
@@ -23,7 +24,6 @@ export interface IssueView {
 export type ListFilter = 'statusCategory' | 'type' | 'assignee' | 'label' | 'component';
 export const LIST_FILTERS: ListFilter[] = ['statusCategory', 'type', 'assignee', 'label', 'component'];
 
-export const SORTS: EntityIssueSort[] = ['updated', 'created', 'key'];
 const CATEGORIES: StatusCategory[] = ['new', 'indeterminate', 'done'];
 export const PERIODS_IN_WEEKS = [4, 12, 26, 52, 104];
 const DEFAULT_WEEKS = 12;
