@@ -5,7 +5,7 @@ import { startJiraSimulator, type JiraSimulator } from './simulator';
 // Overridable so a test can run the quick start beside another backend.
 const DATA_DIR = process.env.JIRA_SYNC_DEV_DATA_DIR ?? resolve(__dirname, '..', '.jira-sync-dev');
 const PORT = process.env.JIRA_SYNC_DEV_PORT ?? '7007';
-const DEV_TOKEN = 'jira-sync-dev-token-change-me';
+export const DEV_TOKEN = 'jira-sync-dev-token-change-me';
 const WEBHOOK_SECRET = 'jira-sync-dev-webhook-secret';
 const BACKEND = `http://localhost:${PORT}`;
 /** The simulator's projects are ALPHA, BETA and GAMMA, as dev/catalog-info.yaml expects. */
@@ -51,6 +51,7 @@ export async function prepareDevJira(): Promise<DevJira> {
       projects: 3,
       issues: Number(process.env.JIRA_SYNC_DEV_ISSUES ?? 3000),
       port: Number(process.env.JIRA_SYNC_DEV_SIMULATOR_PORT ?? 0),
+      latency: simulatorLatency(),
     });
     projects = sim.data.projects();
     process.env.JIRA_SYNC_DEV_INSTANCE = 'simulator';
@@ -79,11 +80,22 @@ export async function prepareDevJira(): Promise<DevJira> {
   return {
     async afterStart() {
       if (sim) startLiveEdits(sim, instance);
+      const { kind, namespace } = FIRST_ENTITY;
+      console.log(`[dev] serving at ${BACKEND} while the first syncs run; entity page ${BACKEND}/catalog/${namespace}/${kind}/${firstEntity}`);
       await waitForFirstSyncs();
       await waitForCatalogEntity(firstEntity);
       printWhereToLook(firstEntity, first);
     },
   };
+}
+
+/** JIRA_SYNC_DEV_SIMULATOR_LATENCY_MS: a slow simulator, to watch a first sync's progress. */
+function simulatorLatency(): { fixedMs: number; perIssueMs: number } | undefined {
+  const value = process.env.JIRA_SYNC_DEV_SIMULATOR_LATENCY_MS;
+  if (value === undefined || value === '') return undefined;
+  const fixedMs = Number(value);
+  if (!Number.isInteger(fixedMs) || fixedMs < 0) throw new Error(`JIRA_SYNC_DEV_SIMULATOR_LATENCY_MS must be a whole number of milliseconds; got "${value}"`);
+  return { fixedMs, perIssueMs: 0 };
 }
 
 /** With a real Jira, one component per synced project, in the data directory. */

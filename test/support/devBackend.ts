@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { DEV_TOKEN } from '../../dev/devJira';
 import { freePort } from '../../dev/freePort';
 import { ChildProcessGroup, type ExitStatus } from './childProcess';
 
@@ -28,9 +29,15 @@ export interface DevBackend {
 }
 
 const READY = /\[dev\] jira-sync is running\. Try:\n((?:\s*curl .*\n)+)\n/;
+const SERVING = /\[dev\] serving at \S+ while the first syncs run; entity page (\S+)\n/;
 
-/** Runs `npm start` on a free port with its own data directory and waits until it prints where to look. */
-export async function startDevBackend(options: { issues?: number; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<DevBackend> {
+/**
+ * Runs `npm start` on a free port with its own data directory and waits until it prints where to
+ * look: after the first syncs (`until: 'ready'`, the default) or as soon as it serves (`'serving'`).
+ */
+export async function startDevBackend(
+  options: { issues?: number; env?: NodeJS.ProcessEnv; timeoutMs?: number; until?: 'ready' | 'serving' } = {},
+): Promise<DevBackend> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'jira-sync-dev-'));
   const group = ChildProcessGroup.spawn('npm start', 'npm', ['start'], {
@@ -49,6 +56,12 @@ export async function startDevBackend(options: { issues?: number; env?: NodeJS.P
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
+    if (options.until === 'serving') {
+      const serving = await group.waitForOutput(SERVING, options.timeoutMs ?? 240_000);
+      const simulatorUrl = /\[dev\] Jira simulator at (\S+)/.exec(group.output())?.[1] ?? '';
+      const stop = () => group.stop('SIGINT', 60_000);
+      return { process: group, url: `http://localhost:${port}`, entityPageUrl: serving[1], curlCommands: [], simulatorUrl, dataDir, token: DEV_TOKEN, stop, dispose };
+    }
     const ready = await group.waitForOutput(READY, options.timeoutMs ?? 240_000);
     const text = group.output();
     const curlCommands = ready[1].split('\n').map(line => line.trim()).filter(line => line.startsWith('curl '));

@@ -33,7 +33,7 @@ import { formatAge, formatHours } from './format';
 import { IssueOrder, IssueTable } from './IssueTable';
 import { ThroughputChart } from './ThroughputChart';
 import { useLoad } from './useLoad';
-import { SyncProgressNotice, isSyncing } from '../SyncProgress';
+import { SyncProgressNotice, isSyncing, syncRefreshSeconds, useEvery } from '../SyncProgress';
 import { SummarySearchField } from '../SummarySearchField';
 
 /** @public */
@@ -44,7 +44,7 @@ export interface EntityJiraSyncCardProps {
   pageSize?: number;
   /** Weeks of history for the flow metrics. */
   weeks?: number;
-  /** How often the card reloads what it shows while the page is visible, in seconds; 0 never. Default 60. */
+  /** How often the card reloads what it shows while the page is visible, in seconds; 0 never. Default 60. While a sync runs, every 5 s at most. */
   refreshIntervalSeconds?: number;
 }
 
@@ -177,7 +177,7 @@ function JiraSyncCardContent(props: {
     [api, entityKey, filter, search, pageSize, cursors[page], order.sort, order.order],
   );
   const metrics = useLoad(() => api.getEntityFlowMetrics(entityName, { weeks }), [api, entityKey, weeks]);
-  useEvery(refreshIntervalSeconds, issues.refresh);
+  useEvery(syncRefreshSeconds(issues.value?.syncs ?? [], refreshIntervalSeconds), issues.refresh);
   useEvery(refreshIntervalSeconds, metrics.refresh);
 
   if (issues.error && !issues.value) {
@@ -265,17 +265,6 @@ function JiraSyncCardContent(props: {
       )}
     </InfoCard>
   );
-}
-
-/** Calls `run` every `seconds` while the page is visible (syncs and webhooks change the copy under an open page); 0 never. */
-function useEvery(seconds: number, run: () => void) {
-  useEffect(() => {
-    if (!(seconds > 0)) return undefined;
-    const timer = setInterval(() => {
-      if (document.visibilityState !== 'hidden') run();
-    }, seconds * 1000);
-    return () => clearInterval(timer);
-  }, [seconds, run]);
 }
 
 /** Re-renders once a minute so "synced N minutes ago" stays true while the page is open. */

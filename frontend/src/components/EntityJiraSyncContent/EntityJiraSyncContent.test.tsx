@@ -1,10 +1,11 @@
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import '@testing-library/jest-dom/jest-globals';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { useLocation } from 'react-router-dom';
 import { jiraSyncApiRef } from '../../api/JiraSyncApi';
+import { SYNCING_REFRESH_SECONDS } from '../SyncProgress';
 import { EntityJiraSyncContent } from './EntityJiraSyncContent';
 import { cumulativeFlow, cycleTime, entity, entityIssues, fakeApi, histories, sync, throughput, timeInStatus } from './testFixtures';
 
@@ -272,6 +273,44 @@ describe('the Jira tab', () => {
       expect(await screen.findByTestId('jira-sync-progress-text')).toHaveTextContent('First sync in progress — 12,400 of ~50,000 issues, about 4 minutes left');
       expect(screen.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '25');
       expect(screen.getByTestId('jira-sync-empty')).toHaveTextContent('The issues appear as the sync reads them.');
+    });
+
+    it('follows a running sync: its progress moves, and the issues, facets and charts load when it ends', async () => {
+      const running = (issuesRead: number) =>
+        entityIssues({
+          items: [],
+          counts: { new: 0, indeterminate: 0, done: 0, total: 0 },
+          syncs: [sync({ lastSuccessAt: null, progress: { runId: 'r1', startedAt: new Date().toISOString(), issuesRead, issuesExpected: 50000, ratePerSecond: 155, etaSeconds: 240 } })],
+        });
+      const ended = entityIssues({ syncs: [sync({ lastRun: { runId: 'r1', syncId: 'shop', strategy: 'full', startedAt: '2026-11-20T00:00:00Z', endedAt: '2026-11-20T00:05:00Z', outcome: 'succeeded' } })] });
+      const api = fakeApi();
+      const answers = [running(12400), running(18600), ended];
+      api.listEntityIssues.mockImplementation(async () => answers[Math.min(api.listEntityIssues.mock.calls.length - 1, answers.length - 1)]);
+      jest.useFakeTimers({ advanceTimers: true });
+      try {
+        await renderInTestApp(
+          <TestApiProvider apis={[[jiraSyncApiRef, api]]}>
+            <EntityProvider entity={entity}>
+              <EntityJiraSyncContent />
+            </EntityProvider>
+          </TestApiProvider>,
+        );
+        expect(await screen.findByTestId('jira-sync-progress-text')).toHaveTextContent('12,400 of ~50,000 issues');
+        const chartLoads = api.getEntityThroughput.mock.calls.length;
+        const facetLoads = api.getEntityIssueFacets.mock.calls.length;
+        act(() => jest.advanceTimersByTime(SYNCING_REFRESH_SECONDS * 1000));
+        await waitFor(() => expect(screen.getByTestId('jira-sync-progress-text')).toHaveTextContent('18,600 of ~50,000 issues'));
+        act(() => jest.advanceTimersByTime(SYNCING_REFRESH_SECONDS * 1000));
+        await waitFor(() => expect(screen.queryByTestId('jira-sync-progress')).not.toBeInTheDocument());
+        expect(screen.getAllByTestId('jira-sync-issue-open').length).toBeGreaterThan(0);
+        await waitFor(() => expect(api.getEntityThroughput.mock.calls.length).toBe(chartLoads + 1));
+        expect(api.getEntityIssueFacets.mock.calls.length).toBe(facetLoads + 1);
+        // Idle again: the tab stops polling.
+        act(() => jest.advanceTimersByTime(5 * SYNCING_REFRESH_SECONDS * 1000));
+        expect(api.listEntityIssues).toHaveBeenCalledTimes(3);
+      } finally {
+        jest.useRealTimers();
+      }
     });
 
     it('says when a sync is failing and why', async () => {

@@ -11,7 +11,7 @@ import { jiraSyncApiRef } from '../../api/JiraSyncApi';
 import { JIRA_PROJECT_KEY_ANNOTATION, isJiraSyncAvailable } from '../../annotations';
 import { SyncWarnings } from '../EntityJiraSyncCard/EntityJiraSyncCard';
 import { useLoad } from '../EntityJiraSyncCard/useLoad';
-import { SyncProgressNotice, isSyncing } from '../SyncProgress';
+import { SyncProgressNotice, isSyncing, syncRefreshSeconds, syncRunsEnded, useEvery } from '../SyncProgress';
 import { FlowCharts } from './FlowCharts';
 import { IssueDrawer } from './IssueDrawer';
 import { IssueFilters } from './IssueFilters';
@@ -60,7 +60,10 @@ function JiraSyncTab(props: { entity: Entity; pageSize: number }) {
 
   const query = issueQueryOf(view, pageSize);
   const issues = useLoad(() => api.listEntityIssues(entityName, query), [api, entityKey, JSON.stringify(query)]);
-  const facets = useLoad(() => api.getEntityIssueFacets(entityName), [api, entityKey]);
+  // The tab reloads its list only while a sync runs, and its facets and charts when a run ends.
+  const runsEnded = syncRunsEnded(issues.value?.syncs ?? []);
+  useEvery(syncRefreshSeconds(issues.value?.syncs ?? [], 0), issues.refresh);
+  const facets = useLoad(() => api.getEntityIssueFacets(entityName), [api, entityKey, runsEnded]);
 
   const change: typeof updateView = (next, options) => {
     if (Object.keys(next).some(name => !['cursor', 'issue', 'instance', 'weeks', 'by'].includes(name))) setPreviousCursors([]);
@@ -83,6 +86,7 @@ function JiraSyncTab(props: { entity: Entity; pageSize: number }) {
           <FlowCharts
             entity={entityName}
             entityKey={entityKey}
+            dataVersion={runsEnded}
             view={view}
             now={now}
             onChange={change}

@@ -22,17 +22,19 @@ import { IssueView, PERIODS_IN_WEEKS, periodOf } from './issueView';
 export function FlowCharts(props: {
   entity: EntityName;
   entityKey: string;
+  /** Changes when the data under the charts changed (a sync run ended): they reload. */
+  dataVersion?: string;
   view: IssueView;
   now: number;
   onChange: (change: Partial<IssueView>) => void;
   onOpenIssue: (point: CycleTimeData['points'][number]) => void;
 }) {
-  const { entity, entityKey, view, now, onChange, onOpenIssue } = props;
+  const { entity, entityKey, dataVersion, view, now, onChange, onOpenIssue } = props;
   const api = useApi(jiraSyncApiRef);
   const period = periodOf(view.weeks, now);
   const periodId = useId();
   const byId = useId();
-  const deps = [api, entityKey, period.from, period.to];
+  const deps = [api, entityKey, dataVersion, period.from, period.to];
   const flow = useLoad(() => api.getEntityCumulativeFlow(entity, { ...period, by: view.by }), [...deps, view.by]);
   const cycle = useLoad(() => api.getEntityCycleTime(entity, period), deps);
   const throughput = useLoad(() => api.getEntityThroughput(entity, period), deps);
