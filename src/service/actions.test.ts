@@ -92,6 +92,10 @@ describe.each(databases.eachSupportedId())('actions on %p', databaseId => {
     expect(res.body.output.items[0]).toMatchObject({ url: 'https://acme.atlassian.net/browse/FLOW-5', labels: [] });
     expect(res.body.output.counts).toEqual({ new: 0, indeterminate: 2, done: 6, total: 8 });
     expect(res.body.output.syncs.map((s: any) => s.id)).toEqual(['acme-flow']);
+    // Every sort the route serves, the status sort in workflow order (To Do before In Progress before Review).
+    const byStatus = await invoke('get-entity-issues', { entityRef: 'component:default/flow', statusCategory: 'open', sort: 'status', order: 'asc' });
+    expect(byStatus.status).toBe(200);
+    expect(byStatus.body.output.items.map((i: any) => i.status)).toEqual(['In Progress', 'Review']);
   });
 
   it('reads one issue with its history and flow facts', async () => {
