@@ -27,6 +27,7 @@ interface RowShown {
   summary: string;
   type: string;
   status: string;
+  priority: string;
   assignee: string;
 }
 
@@ -105,7 +106,8 @@ describe('the card on an entity page of the dev Backstage app', () => {
           summary: cells[1],
           type: cells[2],
           status: cells[3],
-          assignee: cells[4],
+          priority: cells[4],
+          assignee: cells[5],
         };
       }),
     );
@@ -118,6 +120,7 @@ describe('the card on an entity page of the dev Backstage app', () => {
       summary: item.summary ?? '',
       type: item.issueType ?? '',
       status: item.status ?? '',
+      priority: item.priority ?? '',
       assignee: item.assignee?.displayName ?? 'Unassigned',
     }));
 
